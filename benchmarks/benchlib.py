@@ -1,0 +1,159 @@
+"""The small vocabulary a benchmark module uses: ``Case``, ``Skip``, ``assert_close``.
+
+A benchmark module is a file ``benchmarks/bench_<topic>.py`` that defines a
+list ``CASES`` of :class:`Case`.  ``run.py`` finds the module, builds each case
+once (``setup``), checks once that tinyTorch and the reference agree, then times
+both sides in the same process, interleaved, best of N, and prints the figure
+against the case's target.  Nothing here is timed-asserted: a miss is reported,
+never raised.
+
+Example (a whole module)::
+
+    import tinytorch.core as tt
+    from benchlib import Case
+
+    def setup():
+        xs = [float(i) for i in range(10_000)]
+        return {"xs": xs, "t": tt.tensor(xs)}
+
+    CASES = [
+        Case(
+            name="neg 10k",
+            setup=setup,
+            tinytorch=lambda c: -c["t"],
+            reference=lambda c: [-x for x in c["xs"]],
+            reference_code="[-x for x in xs]",
+            kind="ratio>=",
+            target=0.7,
+        ),
+    ]
+
+Stdlib only: this runs wherever Python does.
+"""
+
+import math
+
+__all__ = ["Case", "Skip", "assert_close", "KINDS"]
+
+
+class Skip(Exception):
+    """Raise from a case's ``setup`` when the case cannot run here.
+
+    The runner prints the case as SKIP with the message (e.g. "needs
+    tinytorch-autograd") instead of an error.
+    """
+
+
+#: Target kinds: how the figure is computed from the two best times (seconds)
+#: and how it is compared with the target.
+#:
+#: ``"ratio>="``  figure = reference_time / tinytorch_time (the speed of
+#:                tinyTorch relative to the reference; 1.0 = as fast, 0.5 = half
+#:                as fast); PASS when figure >= target.
+#: ``"diff_us<="`` figure = (tinytorch_time - reference_time) in microseconds
+#:                (what tinyTorch adds on top of the reference); PASS when
+#:                figure <= target.
+KINDS = {
+    "ratio>=": (
+        lambda tt_s, ref_s: ref_s / tt_s,
+        lambda fig, target: fig >= target,
+        lambda fig: f"{fig:.2f}x",
+        lambda target: f">= {target:g}x",
+    ),
+    "diff_us<=": (
+        lambda tt_s, ref_s: (tt_s - ref_s) * 1e6,
+        lambda fig, target: fig <= target,
+        lambda fig: f"{fig:+.2f} us",
+        lambda target: f"<= {target:g} us",
+    ),
+}
+
+
+class Case:
+    """One benchmark: a tinyTorch callable against a plain-Python reference.
+
+    Arguments:
+        name: what the table shows, e.g. ``"matmul 64x64"``.
+        setup: ``setup() -> ctx``, called once, untimed; builds the inputs of
+            both sides.  ``ctx`` is anything (a dict is handy).  May raise
+            :class:`Skip`.
+        tinytorch: ``tinytorch(ctx) -> result``; the timed tinyTorch code.
+        reference: ``reference(ctx) -> result``; the timed reference code.
+            Both callables are called the same way, so the call overhead is
+            the same on each side (it cancels out of a ``diff_us<=`` figure).
+        kind: ``"ratio>="`` or ``"diff_us<="`` (see :data:`KINDS`), or None
+            (the default) for an informational row: it shows the ratio and
+            has no target.
+        target: the number the figure is compared with.
+        check: ``check(tt_result, ref_result, ctx)``, called once before
+            timing; raise ``AssertionError`` (or return False) when the results
+            differ.  Default: :func:`assert_close` on the two results.  Pass
+            ``check=False`` to skip checking.
+        reference_code: a short description of the reference, shown in the
+            table (``"sum(map(mul, row, col))"``).
+        gc: keep the cyclic garbage collector enabled while timing (timeit
+            turns it off by default; turn it on where collecting garbage is
+            part of the real cost, e.g. autograd graphs).
+    """
+
+    __slots__ = ("name", "setup", "tinytorch", "reference", "kind", "target",
+                 "check", "reference_code", "gc")
+
+    def __init__(self, name, setup, tinytorch, reference, kind=None,
+                 target=None, check=None, reference_code="", gc=False):
+        if kind is not None and kind not in KINDS:
+            raise ValueError(f"Case {name!r}: unknown kind {kind!r}; "
+                             f"use one of {sorted(KINDS)} or None")
+        if kind is not None and target is None:
+            raise ValueError(f"Case {name!r}: kind {kind!r} needs a target")
+        self.name = name
+        self.setup = setup
+        self.tinytorch = tinytorch
+        self.reference = reference
+        self.kind = kind
+        self.target = target
+        self.check = check
+        self.reference_code = reference_code
+        self.gc = gc
+
+    def __repr__(self):
+        return f"Case({self.name!r}, kind={self.kind!r}, target={self.target!r})"
+
+
+def _flatten(x):
+    """A flat list of numbers from a Tensor-like, a nested list/tuple or a number."""
+    if hasattr(x, "tolist") and not isinstance(x, (list, tuple)):
+        x = x.tolist()
+    if isinstance(x, (list, tuple)):
+        out = []
+        stack = [iter(x)]
+        while stack:
+            for item in stack[-1]:
+                if isinstance(item, (list, tuple)):
+                    stack.append(iter(item))
+                    break
+                out.append(item)
+            else:
+                stack.pop()
+        return out
+    return [x]
+
+
+def assert_close(actual, expected, rel_tol=1e-9, abs_tol=1e-12):
+    """Assert two results hold the same numbers (in row-major order).
+
+    Either side may be a Tensor (anything with ``tolist()``), a nested or flat
+    list, or a number; only the flattened values are compared, with
+    ``math.isclose`` (NaNs equal NaNs).  Shapes are the case's business: check
+    them in a custom ``check`` when it matters.
+    """
+    a = _flatten(actual)
+    e = _flatten(expected)
+    if len(a) != len(e):
+        raise AssertionError(f"{len(a)} values, expected {len(e)}")
+    for i, (x, y) in enumerate(zip(a, e)):
+        if x == y or math.isclose(x, y, rel_tol=rel_tol, abs_tol=abs_tol):
+            continue
+        if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
+            continue
+        raise AssertionError(f"value {i}: {x!r} != {y!r}")

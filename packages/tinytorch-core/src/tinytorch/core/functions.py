@@ -1,0 +1,67 @@
+"""The ``tinytorch.core.<op>(tensor, ...)`` spellings of the Tensor methods, as in ``torch.exp(x)``.
+
+Each calls the method of its first argument, so the same functions serve any
+object with Tensor's methods (tinytorch-autograd's Variable among them).
+Functions that take several tensors (``cat``, ``stack``, ``where``) let an
+argument of another type take over through ``__tinytorch_function__``: a class
+that defines that classmethod receives ``(name, args)`` and returns the result.
+"""
+
+from .dispatch import kernels as _k
+from .tensor import Tensor, _operand
+
+
+def _delegate(name, args, candidates):
+    for item in candidates:
+        if not isinstance(item, Tensor) and hasattr(type(item), "__tinytorch_function__"):
+            return type(item).__tinytorch_function__(name, args)
+    return NotImplemented
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dimension."""
+    tensors = list(tensors)
+    result = _delegate("cat", (tensors, dim), tensors)
+    return _k["cat"](tensors, dim) if result is NotImplemented else result
+
+
+concat = cat
+
+
+def stack(tensors, dim=0):
+    """Join tensors of one shape along a new dimension."""
+    tensors = list(tensors)
+    result = _delegate("stack", (tensors, dim), tensors)
+    return _k["stack"](tensors, dim) if result is NotImplemented else result
+
+
+def where(condition, x, y):
+    """``x`` where ``condition`` is True, else ``y``; ``x`` and ``y`` may be numbers."""
+    result = _delegate("where", (condition, x, y), (condition, x, y))
+    if result is not NotImplemented:
+        return result
+    operands = [_operand(v) for v in (x, y)]
+    if not isinstance(condition, Tensor) or None in operands:
+        raise TypeError("where: condition must be a Tensor, x and y Tensors or numbers")
+    return _k["where"](condition, *operands)
+
+
+def _method(name):
+    def function(input, *args, **kwargs):  # noqa: A002  (PyTorch's name)
+        return getattr(input, name)(*args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"``{name}(input, ...)`` is ``input.{name}(...)``."
+    return function
+
+
+_METHODS = (
+    "add sub mul div pow matmul maximum minimum eq ne lt le gt ge "
+    "neg exp log sqrt abs sin cos tanh sigmoid relu clamp softmax log_softmax "
+    "sum mean prod max min argmax argmin var std "
+    "reshape permute transpose squeeze unsqueeze flatten masked_fill clone"
+).split()
+
+globals().update({name: _method(name) for name in _METHODS})
+
+__all__ = ["cat", "concat", "stack", "where", *_METHODS]
