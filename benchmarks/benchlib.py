@@ -94,16 +94,44 @@ class Case:
         gc: keep the cyclic garbage collector enabled while timing (timeit
             turns it off by default; turn it on where collecting garbage is
             part of the real cost, e.g. autograd graphs).
+        clock: ``"cpu"`` (this process's CPU time) or ``"wall"`` (elapsed
+            time); None takes the runner's ``--clock`` (cpu by default). Use
+            ``"wall"`` where the cost includes waiting or other processes (file
+            I/O, DataLoader workers): CPU time does not see them.
     """
 
-    __slots__ = ("name", "setup", "tinytorch", "reference", "kind", "target",
-                 "check", "reference_code", "gc")
+    __slots__ = (
+        "name",
+        "setup",
+        "tinytorch",
+        "reference",
+        "kind",
+        "target",
+        "check",
+        "reference_code",
+        "gc",
+        "clock",
+    )
 
-    def __init__(self, name, setup, tinytorch, reference, kind=None,
-                 target=None, check=None, reference_code="", gc=False):
+    def __init__(
+        self,
+        name,
+        setup,
+        tinytorch,
+        reference,
+        kind=None,
+        target=None,
+        check=None,
+        reference_code="",
+        gc=False,
+        clock=None,
+    ):
         if kind is not None and kind not in KINDS:
-            raise ValueError(f"Case {name!r}: unknown kind {kind!r}; "
-                             f"use one of {sorted(KINDS)} or None")
+            raise ValueError(
+                f"Case {name!r}: unknown kind {kind!r}; use one of {sorted(KINDS)} or None"
+            )
+        if clock not in (None, "cpu", "wall"):
+            raise ValueError(f"Case {name!r}: clock must be 'cpu', 'wall' or None")
         if kind is not None and target is None:
             raise ValueError(f"Case {name!r}: kind {kind!r} needs a target")
         self.name = name
@@ -115,6 +143,7 @@ class Case:
         self.check = check
         self.reference_code = reference_code
         self.gc = gc
+        self.clock = clock
 
     def __repr__(self):
         return f"Case({self.name!r}, kind={self.kind!r}, target={self.target!r})"

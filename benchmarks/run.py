@@ -35,9 +35,9 @@ ROOT = os.path.dirname(HERE)
 
 # ---------------------------------------------------------------- discovery
 
+
 def _module_names():
-    return sorted(f[:-3] for f in os.listdir(HERE)
-                  if f.startswith("bench_") and f.endswith(".py"))
+    return sorted(f[:-3] for f in os.listdir(HERE) if f.startswith("bench_") and f.endswith(".py"))
 
 
 def _resolve(arg):
@@ -69,11 +69,20 @@ def _use_checkout_sources():
 
 # ------------------------------------------------------------------- timing
 
-def _timer(fn, ctx, gc_enabled):
+CLOCKS = {
+    # CPU time of this process: time the scheduler gives to other processes
+    # is not counted, so a busy machine disturbs the figures much less.
+    "cpu": time.process_time,
+    # Wall-clock time: for cases that wait (files, worker processes).
+    "wall": time.perf_counter,
+}
+
+
+def _timer(fn, ctx, gc_enabled, clock):
     stmt = partial(fn, ctx)
     if gc_enabled:
-        return timeit.Timer(stmt, setup="gc.enable()", globals={"gc": gc})
-    return timeit.Timer(stmt)
+        return timeit.Timer(stmt, setup="gc.enable()", timer=clock, globals={"gc": gc})
+    return timeit.Timer(stmt, timer=clock)
 
 
 def _calibrate(timer, min_time):
@@ -86,19 +95,31 @@ def _calibrate(timer, min_time):
         number *= 10 if t < min_time / 50 else 2
 
 
-def _measure(case, ctx, repeat, min_time):
-    tt = _timer(case.tinytorch, ctx, case.gc)
-    ref = _timer(case.reference, ctx, case.gc)
+def _measure(case, ctx, repeat, min_time, budget, clock):
+    """Best time per call of each side: short samples, alternating, many of them.
+
+    Short samples are the ones most likely to run undisturbed on a busy
+    machine, and alternating gives both sides the same conditions. Sampling
+    stops after ``repeat`` pairs, or once ``budget`` seconds are spent and at
+    least 5 pairs are done.
+    """
+    clock = CLOCKS[case.clock or clock]
+    tt = _timer(case.tinytorch, ctx, case.gc, clock)
+    ref = _timer(case.reference, ctx, case.gc, clock)
     n_tt = _calibrate(tt, min_time)
     n_ref = _calibrate(ref, min_time)
     best_tt = best_ref = math.inf
-    for _ in range(repeat):
+    deadline = time.perf_counter() + budget
+    for i in range(repeat):
         best_tt = min(best_tt, tt.timeit(n_tt) / n_tt)
         best_ref = min(best_ref, ref.timeit(n_ref) / n_ref)
-    return best_tt, best_ref, n_tt, n_ref
+        if i >= 4 and time.perf_counter() > deadline:
+            break
+    return best_tt, best_ref, n_tt, n_ref, i + 1
 
 
 # ------------------------------------------------------------------ running
+
 
 def _short_error(exc):
     text = f"{type(exc).__name__}: {exc}".strip()
@@ -124,29 +145,48 @@ def _run_check(case, ctx):
     return None
 
 
-def run_case(module, case, repeat, min_time, verbose):
+def run_case(module, case, args):
     from benchlib import KINDS, Skip
 
-    row = {"module": module, "case": case.name, "reference_code": case.reference_code,
-           "kind": case.kind, "target": case.target, "status": None,
-           "tinytorch_s": None, "reference_s": None, "figure": None,
-           "tinytorch_loops": None, "reference_loops": None, "message": ""}
+    row = {
+        "module": module,
+        "case": case.name,
+        "reference_code": case.reference_code,
+        "clock": case.clock or args.clock,
+        "kind": case.kind,
+        "target": case.target,
+        "status": None,
+        "tinytorch_s": None,
+        "reference_s": None,
+        "figure": None,
+        "samples": None,
+        "tinytorch_loops": None,
+        "reference_loops": None,
+        "message": "",
+    }
     try:
         ctx = case.setup() if case.setup is not None else None
         problem = _run_check(case, ctx)
         if problem:
             row["status"], row["message"] = "WRONG", problem
-        tt_s, ref_s, n_tt, n_ref = _measure(case, ctx, repeat, min_time)
+        tt_s, ref_s, n_tt, n_ref, pairs = _measure(
+            case, ctx, args.repeat, args.min_time, args.budget, args.clock
+        )
     except Skip as exc:
         row["status"], row["message"] = "SKIP", str(exc)
         return row
     except Exception as exc:  # a broken case is reported, not raised
         row["status"], row["message"] = "ERROR", _short_error(exc)
-        if verbose:
+        if args.verbose:
             traceback.print_exc()
         return row
-    row.update(tinytorch_s=tt_s, reference_s=ref_s,
-               tinytorch_loops=n_tt, reference_loops=n_ref)
+    row.update(
+        tinytorch_s=tt_s,
+        reference_s=ref_s,
+        samples=pairs,
+        tinytorch_loops=n_tt,
+        reference_loops=n_ref,
+    )
     if case.kind is not None:
         compute, passes, _, _ = KINDS[case.kind]
         fig = compute(tt_s, ref_s)
@@ -162,11 +202,17 @@ def run_case(module, case, repeat, min_time, verbose):
 
 def run_module(name, args, emit):
     """Import benchmarks/<name>.py and run its CASES; rows go to ``emit``."""
-    short = name[len("bench_"):]
+    short = name[len("bench_") :]
     if not os.path.exists(os.path.join(HERE, name + ".py")):
-        emit({"module": short, "case": "(module)", "status": "ERROR",
-              "message": f"no file benchmarks/{name}.py; have: "
-                         + ", ".join(m[len('bench_'):] for m in _module_names())})
+        emit(
+            {
+                "module": short,
+                "case": "(module)",
+                "status": "ERROR",
+                "message": f"no file benchmarks/{name}.py; have: "
+                + ", ".join(m[len("bench_") :] for m in _module_names()),
+            }
+        )
         return
     try:
         mod = importlib.import_module(name)
@@ -174,14 +220,12 @@ def run_module(name, args, emit):
     except ImportError as exc:
         missing = getattr(exc, "name", None) or ""
         status = "SKIP" if missing.startswith("tinytorch") else "ERROR"
-        emit({"module": short, "case": "(module)", "status": status,
-              "message": _short_error(exc)})
+        emit({"module": short, "case": "(module)", "status": status, "message": _short_error(exc)})
         if args.verbose:
             traceback.print_exc()
         return
     except Exception as exc:
-        emit({"module": short, "case": "(module)", "status": "ERROR",
-              "message": _short_error(exc)})
+        emit({"module": short, "case": "(module)", "status": "ERROR", "message": _short_error(exc)})
         if args.verbose:
             traceback.print_exc()
         return
@@ -189,14 +233,23 @@ def run_module(name, args, emit):
         if args.k and args.k.lower() not in case.name.lower():
             continue
         if args.list:
-            emit({"module": short, "case": case.name, "status": "listed",
-                  "kind": case.kind, "target": case.target,
-                  "reference_code": case.reference_code, "message": ""})
+            emit(
+                {
+                    "module": short,
+                    "case": case.name,
+                    "status": "listed",
+                    "kind": case.kind,
+                    "target": case.target,
+                    "reference_code": case.reference_code,
+                    "message": "",
+                }
+            )
             continue
-        emit(run_case(short, case, args.repeat, args.min_time, args.verbose))
+        emit(run_case(short, case, args))
 
 
 # ------------------------------------------------------------------ display
+
 
 def _fmt_time(s):
     if s is None:
@@ -207,8 +260,16 @@ def _fmt_time(s):
     return f"{s * 1e9:.3g} ns"
 
 
-COLUMNS = [("module", "<"), ("case", "<"), ("tinyTorch", ">"), ("reference", ">"),
-           ("figure", ">"), ("target", ">"), ("result", "<"), ("reference code", "<")]
+COLUMNS = [
+    ("module", "<"),
+    ("case", "<"),
+    ("tinyTorch", ">"),
+    ("reference", ">"),
+    ("figure", ">"),
+    ("target", ">"),
+    ("result", "<"),
+    ("reference code", "<"),
+]
 WIDTHS = [10, 24, 9, 9, 9, 10, 6, 0]
 
 
@@ -227,8 +288,16 @@ def _cells(row):
     note = row.get("reference_code", "")
     if row.get("message"):
         note = row["message"] if not note else f"{row['message']}  [{note}]"
-    return [row["module"], row["case"], _fmt_time(row.get("tinytorch_s")),
-            _fmt_time(row.get("reference_s")), fig_s, target_s, row["status"], note]
+    return [
+        row["module"],
+        row["case"],
+        _fmt_time(row.get("tinytorch_s")),
+        _fmt_time(row.get("reference_s")),
+        fig_s,
+        target_s,
+        row["status"],
+        note,
+    ]
 
 
 def _line(cells):
@@ -238,37 +307,88 @@ def _line(cells):
     return "  ".join(out).rstrip()
 
 
+def _load():
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
 def _header(args, src_dirs):
     impl = platform.python_implementation()
-    lines = [f"tinyTorch benchmarks: {impl} {platform.python_version()} on "
-             f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
-             f"best of {args.repeat} repeats of ~{args.min_time:g} s each"]
+    lines = [
+        f"tinyTorch benchmarks: {impl} {platform.python_version()} on "
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"best of up to {args.repeat} samples of ~{args.min_time:g} s per side, "
+        f"~{args.budget:g} s per case; {args.clock} clock"
+    ]
+    load = _load()
+    if load is not None and load > (os.cpu_count() or 1) * 0.75:
+        lines.append(
+            f"WARNING: load average {load:.1f} on {os.cpu_count()} CPUs: other "
+            "processes compete for the CPU, figures are unreliable"
+        )
     try:
         import tinytorch.core as core
+
         where = os.path.dirname(os.path.dirname(os.path.dirname(core.__file__)))
-        lines.append(f"tinytorch.core from {os.path.relpath(where, ROOT) if where.startswith(ROOT) else where}")
+        lines.append(
+            f"tinytorch.core from {os.path.relpath(where, ROOT) if where.startswith(ROOT) else where}"
+        )
     except Exception as exc:
         lines.append(f"tinytorch.core not importable ({_short_error(exc)})")
-    lines.append("figure: ratio = reference time / tinyTorch time (higher is faster); "
-                 "diff = tinyTorch time - reference time")
+    lines.append(
+        "figure: ratio = reference time / tinyTorch time (higher is faster); "
+        "diff = tinyTorch time - reference time"
+    )
     return lines
 
 
 # --------------------------------------------------------------------- main
 
+
 def main(argv=None):
     p = argparse.ArgumentParser(
-        description="Time tinyTorch against plain-Python references; always exits 0.")
-    p.add_argument("modules", nargs="*",
-                   help="benchmark modules to run (core, bench_core, bench_core.py); default all")
+        description="Time tinyTorch against plain-Python references; always exits 0."
+    )
+    p.add_argument(
+        "modules",
+        nargs="*",
+        help="benchmark modules to run (core, bench_core, bench_core.py); default all",
+    )
     p.add_argument("-k", metavar="TEXT", help="only cases whose name contains TEXT")
-    p.add_argument("--repeat", type=int, default=5, help="repeats per side, best counts (default 5)")
-    p.add_argument("--min-time", type=float, default=0.1,
-                   help="seconds per repeat; loop counts are chosen to fill it (default 0.1)")
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=50,
+        help="at most this many samples per side; the best counts (default 50)",
+    )
+    p.add_argument(
+        "--min-time",
+        type=float,
+        default=0.01,
+        help="seconds per sample; loop counts are chosen to fill it (default 0.01)",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=2.0,
+        help="seconds of sampling per case, after at least 5 samples (default 2)",
+    )
+    p.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="cpu: this process's CPU time (default; steadier on a busy "
+        "machine); wall: elapsed time. A case may ask for its own",
+    )
     p.add_argument("--json", metavar="FILE", help="also write the results to FILE as JSON")
     p.add_argument("--list", action="store_true", help="list the cases, time nothing")
-    p.add_argument("--installed", action="store_true",
-                   help="import tinytorch from the installed distributions, not this checkout")
+    p.add_argument(
+        "--installed",
+        action="store_true",
+        help="import tinytorch from the installed distributions, not this checkout",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="print tracebacks of errors")
     args = p.parse_args(argv)
     args.repeat = max(1, args.repeat)
@@ -302,8 +422,10 @@ def main(argv=None):
     print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f" in {elapsed:.0f} s")
     misses = [r for r in rows if r["status"] in ("MISS", "WRONG", "ERROR")]
     for r in misses:
-        print(f"  {r['status']}: {r['module']} / {r['case']}"
-              + (f": {r['message']}" if r.get("message") else ""))
+        print(
+            f"  {r['status']}: {r['module']} / {r['case']}"
+            + (f": {r['message']}" if r.get("message") else "")
+        )
 
     if args.json:
         doc = {
@@ -313,6 +435,9 @@ def main(argv=None):
             "cpu_count": os.cpu_count(),
             "repeat": args.repeat,
             "min_time": args.min_time,
+            "budget": args.budget,
+            "clock": args.clock,
+            "load_average": _load(),
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "elapsed_s": elapsed,
             "cases": rows,

@@ -1,9 +1,8 @@
 """Helpers shared by the Tensor tests: comparisons and nested-list references.
 
 Everything here is plain Python on nested lists, so an expected value never
-depends on the code under test. Test modules import it after putting this
-folder on ``sys.path`` (pytest runs with ``--import-mode=importlib``, which
-does not do that by itself).
+depends on the code under test. Test modules ``import helpers``; conftest.py
+puts this folder on ``sys.path`` (``--import-mode=importlib`` does not).
 """
 
 import math
@@ -35,7 +34,9 @@ def assert_nested_close(actual, expected, rel=1e-9, abs_tol=1e-12, path=()):
         for i, (a, e) in enumerate(zip(actual, expected)):
             assert_nested_close(a, e, rel, abs_tol, path + (i,))
     else:
-        assert close(actual, expected, rel, abs_tol), f"at {path}: got {actual!r}, expected {expected!r}"
+        assert close(actual, expected, rel, abs_tol), (
+            f"at {path}: got {actual!r}, expected {expected!r}"
+        )
 
 
 def assert_tensor(t, expected, dtype=None, shape=None, rel=1e-9, abs_tol=1e-12):
@@ -73,12 +74,19 @@ def get(data, index):
 
 def build(shape, fn):
     """A nested list of ``shape`` whose element at index ``idx`` is ``fn(idx)``."""
+
     def level(prefix):
         if len(prefix) == len(shape):
             return fn(prefix)
         return [level(prefix + (i,)) for i in range(shape[len(prefix)])]
 
     return level(())
+
+
+def from_flat(flat, shape):
+    """The nested list of ``shape`` holding ``flat`` in row-major order."""
+    strides = [math.prod(shape[i + 1 :]) for i in range(len(shape))]
+    return build(shape, lambda idx: flat[sum(i * s for i, s in zip(idx, strides))])
 
 
 def flatten(data):
@@ -138,7 +146,11 @@ def reduce_ref(data, dims, keepdim, fn):
     if n == 0:
         return fn([data])
     kept = [d for d in range(n) if d not in dims]
-    out_shape = tuple(1 if d in dims else shape[d] for d in range(n)) if keepdim else tuple(shape[d] for d in kept)
+    out_shape = (
+        tuple(1 if d in dims else shape[d] for d in range(n))
+        if keepdim
+        else tuple(shape[d] for d in kept)
+    )
 
     def value(out_idx):
         if keepdim:

@@ -2,15 +2,12 @@
 
 import math
 import operator
-import sys
-from pathlib import Path
 
 import pytest
 
 import tinytorch.core as tt
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers import assert_tensor, elementwise  # noqa: E402
+from helpers import assert_tensor, elementwise
 
 INF, NAN = float("inf"), float("nan")
 
@@ -29,7 +26,9 @@ BINARY = {
 
 # ------------------------------------------------------------ arithmetic
 @pytest.mark.parametrize("name", BINARY)
-@pytest.mark.parametrize("b", [A, B_ROW, B_COL, [[0.5]], 2.0], ids=["same", "row", "col", "1x1", "0d"])
+@pytest.mark.parametrize(
+    "b", [A, B_ROW, B_COL, [[0.5]], 2.0], ids=["same", "row", "col", "1x1", "0d"]
+)
 def test_binary_operators_broadcast(name, b):
     op = BINARY[name]
     a = [[1.0, 2.0, 3.0], [4.0, 0.5, 6.0]] if name == "pow" else A  # no negative base ** fraction
@@ -63,9 +62,9 @@ def test_int_arithmetic_stays_int(op, scalar, want):
 def test_reflected_int_ops():
     t = tt.tensor([1, 2, 3])
     assert_tensor(10 - t, [9, 8, 7], tt.int64)
-    assert_tensor(2 ** t, [2, 4, 8], tt.int64)
+    assert_tensor(2**t, [2, 4, 8], tt.int64)
     assert_tensor(6 / t, [6.0, 3.0, 2.0], tt.float64)
-    assert_tensor(2.0 ** t, [2.0, 4.0, 8.0], tt.float64)
+    assert_tensor(2.0**t, [2.0, 4.0, 8.0], tt.float64)
 
 
 def test_int_and_float_mix():
@@ -83,14 +82,28 @@ def test_unary_minus():
 
 @pytest.mark.parametrize(
     "sa, sb, shape",
-    [((2, 1), (3,), (2, 3)), ((1,), (0,), (0,)), ((), (2, 3), (2, 3)), ((3, 1, 2), (4, 1), (3, 4, 2)), ((0, 1), (1, 5), (0, 5))],
+    [
+        ((2, 1), (3,), (2, 3)),
+        ((1,), (0,), (0,)),
+        ((), (2, 3), (2, 3)),
+        ((3, 1, 2), (4, 1), (3, 4, 2)),
+        ((0, 1), (1, 5), (0, 5)),
+    ],
 )
 def test_broadcast_shapes(sa, sb, shape):
     assert (tt.zeros(sa) + tt.ones(sb)).shape == shape
     assert (tt.ones(sb) * tt.zeros(sa)).shape == shape
 
 
-@pytest.mark.parametrize("name, op", [("add", operator.add), ("sub", operator.sub), ("mul", operator.mul), ("div", operator.truediv)])
+@pytest.mark.parametrize(
+    "name, op",
+    [
+        ("add", operator.add),
+        ("sub", operator.sub),
+        ("mul", operator.mul),
+        ("div", operator.truediv),
+    ],
+)
 def test_broadcast_error_names_op_and_shapes(name, op):
     with pytest.raises(ValueError) as err:
         op(tt.zeros(2, 3), tt.zeros(4))
@@ -116,6 +129,22 @@ def test_ops_on_empty_and_0d():
     assert_tensor(tt.tensor(2) + tt.tensor([1, 2]), [3, 4], tt.int64)
 
 
+@pytest.mark.parametrize("other", ["a", None, [1.0, 2.0]], ids=["str", "None", "list"])
+def test_non_numbers_are_refused_with_type_error(other):
+    t = tt.tensor([1.0, 2.0])
+    with pytest.raises(TypeError):
+        t + other
+    with pytest.raises(TypeError):
+        other * t
+
+
+def test_inplace_on_0d():
+    t = tt.tensor(1.0)
+    t += 1
+    t *= tt.tensor(3.0)
+    assert_tensor(t, 6.0, tt.float64)
+
+
 def test_result_is_a_new_tensor():
     a = tt.tensor([1.0, 2.0])
     b = a + 0
@@ -124,7 +153,14 @@ def test_result_is_a_new_tensor():
 
 
 # ----------------------------------------------------------- comparisons
-COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+COMPARE = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
 
 
 @pytest.mark.parametrize("name", COMPARE)
@@ -284,7 +320,9 @@ def test_unary_math_method_and_function(name, fn, xs):
 def test_unary_math_on_a_view_and_empty(name, fn, xs):
     grid = [xs[:2], xs[2:4]]
     view = tt.tensor(grid).T
-    assert_tensor(getattr(view, name)(), [[fn(grid[0][0]), fn(grid[1][0])], [fn(grid[0][1]), fn(grid[1][1])]])
+    assert_tensor(
+        getattr(view, name)(), [[fn(grid[0][0]), fn(grid[1][0])], [fn(grid[0][1]), fn(grid[1][1])]]
+    )
     assert getattr(tt.zeros(0, 2), name)().shape == (0, 2)
 
 
@@ -369,7 +407,9 @@ def test_clamp_positional():
 def test_maximum_minimum(name, fn):
     a, b = [[1.0, 5.0], [-2.0, 0.0]], [0.0, 3.0]
     assert_tensor(getattr(tt.tensor(a), name)(tt.tensor(b)), elementwise(fn, a, b), tt.float64)
-    assert_tensor(getattr(tt.tensor([1, 4]), name)(tt.tensor([3, 2])), [fn(1, 3), fn(4, 2)], tt.int64)
+    assert_tensor(
+        getattr(tt.tensor([1, 4]), name)(tt.tensor([3, 2])), [fn(1, 3), fn(4, 2)], tt.int64
+    )
 
 
 @pytest.mark.parametrize("name", ["maximum", "minimum"])
@@ -427,7 +467,10 @@ def test_softmax_stays_finite_for_large_logits():
     assert_tensor(tt.tensor([1000.0, 0.0]).log_softmax(0), [0.0, -1000.0])
     assert_tensor(tt.tensor([1000.0, 1000.0]).log_softmax(0), [-math.log(2)] * 2)
     assert_tensor(tt.tensor([-1000.0, -1000.0]).softmax(0), [0.5, 0.5])
-    assert_tensor(tt.tensor([[1000.0], [999.0]]).softmax(0), [[1 / (1 + math.exp(-1))], [math.exp(-1) / (1 + math.exp(-1))]])
+    assert_tensor(
+        tt.tensor([[1000.0], [999.0]]).softmax(0),
+        [[1 / (1 + math.exp(-1))], [math.exp(-1) / (1 + math.exp(-1))]],
+    )
 
 
 def test_softmax_with_minus_inf_logits():

@@ -1,14 +1,10 @@
 """matmul: 1-D, 2-D and batched with broadcast batch dims, as PyTorch."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
 import tinytorch.core as tt
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers import assert_tensor, broadcast_get, broadcast_rule, build, nested_shape  # noqa: E402
+from helpers import assert_tensor, broadcast_get, broadcast_rule, build, nested_shape
 
 
 def matrix_product(a, b):
@@ -49,7 +45,9 @@ def values(shape, seed):
 
 def test_hand_computed_products():
     assert_tensor(tt.tensor([1, 2, 3]) @ tt.tensor([4, 5, 6]), 32, tt.int64)
-    assert_tensor(tt.tensor([[1, 2], [3, 4]]) @ tt.tensor([[5, 6], [7, 8]]), [[19, 22], [43, 50]], tt.int64)
+    assert_tensor(
+        tt.tensor([[1, 2], [3, 4]]) @ tt.tensor([[5, 6], [7, 8]]), [[19, 22], [43, 50]], tt.int64
+    )
     assert_tensor(tt.tensor([1, 2]) @ tt.tensor([[1, 2, 3], [4, 5, 6]]), [9, 12, 15], tt.int64)
     assert_tensor(tt.tensor([[1, 2, 3], [4, 5, 6]]) @ tt.tensor([1, 0, -1]), [-2, -2], tt.int64)
     assert_tensor(tt.tensor([[0.5, 1.0]]) @ tt.tensor([[2.0], [4.0]]), [[5.0]], tt.float64)
@@ -94,7 +92,9 @@ def test_matmul_on_non_contiguous_views():
     assert_tensor(a.T @ a, [[17, 22, 27], [22, 29, 36], [27, 36, 45]], tt.int64)
     assert_tensor(a @ a.T, [[14, 32], [32, 77]], tt.int64)
     assert_tensor(a[:, ::2] @ tt.tensor([1, 1]), [4, 10], tt.int64)
-    assert_tensor(tt.tensor([[1, 2]]).expand(3, 2) @ tt.tensor([[1], [1]]), [[3], [3], [3]], tt.int64)
+    assert_tensor(
+        tt.tensor([[1, 2]]).expand(3, 2) @ tt.tensor([[1], [1]]), [[3], [3], [3]], tt.int64
+    )
 
 
 def test_matmul_with_empty_dims():
@@ -105,7 +105,9 @@ def test_matmul_with_empty_dims():
 
 
 def test_matmul_error_message():
-    with pytest.raises(ValueError, match=r"^matmul: shapes \(2, 3\) and \(4, 5\) cannot be multiplied"):
+    with pytest.raises(
+        ValueError, match=r"^matmul: shapes \(2, 3\) and \(4, 5\) cannot be multiplied"
+    ):
         tt.zeros(2, 3) @ tt.zeros(4, 5)
 
 
@@ -124,3 +126,8 @@ def test_matmul_mismatches_name_the_shapes(sa, sb):
 def test_matmul_of_0d_is_refused():
     with pytest.raises(ValueError, match="matmul"):
         tt.tensor(2.0) @ tt.tensor([1.0])
+
+
+def test_matmul_with_a_non_tensor_is_refused():
+    with pytest.raises(TypeError):
+        tt.zeros(2, 2) @ [[1.0, 0.0], [0.0, 1.0]]

@@ -17,8 +17,12 @@ def test_repo_layout_is_where_this_test_expects():
 @pytest.mark.parametrize("dist", sorted(p.name for p in PACKAGES.iterdir() if (p / "src").is_dir()))
 def test_no_tinytorch_init_in_any_distribution(dist):
     src = PACKAGES / dist / "src"
-    strays = [p.relative_to(REPO) for p in src.rglob("__init__.py") if p.parent == src / "tinytorch"]
-    assert strays == [], f"{dist} ships {strays}: it would make every other tinytorch part unimportable"
+    strays = [
+        p.relative_to(REPO) for p in src.rglob("__init__.py") if p.parent == src / "tinytorch"
+    ]
+    assert strays == [], (
+        f"{dist} ships {strays}: it would make every other tinytorch part unimportable"
+    )
 
 
 def test_tinytorch_is_a_namespace_package():

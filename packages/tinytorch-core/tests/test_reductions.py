@@ -1,15 +1,12 @@
 """Reductions: sum, mean, prod, var, std, max, min, argmax, argmin over dims."""
 
 import math
-import sys
-from pathlib import Path
 
 import pytest
 
 import tinytorch.core as tt
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers import assert_tensor, build, reduce_ref  # noqa: E402
+from helpers import assert_tensor, build, reduce_ref
 
 NAN = float("nan")
 
@@ -240,6 +237,18 @@ def test_reductions_over_empty_dims():
     assert tt.zeros(0, dtype=tt.int64).sum().tolist() == 0
 
 
+@pytest.mark.parametrize("op", ["argmax", "argmin"])
+@pytest.mark.parametrize(
+    "shape, dim, out", [((0, 3), 1, (0,)), ((1, 0), 0, (0,)), ((2, 0), 0, (0,)), ((0, 3), -1, (0,))]
+)
+def test_arg_extremes_over_a_non_empty_dim_of_an_empty_tensor(op, shape, dim, out):
+    # No reduction runs over an empty dim here, so PyTorch gives an empty result.
+    got = getattr(tt.zeros(shape), op)(dim=dim)
+    assert got.shape == out and got.dtype is tt.int64
+    kept = tuple(1 if i == dim % 2 else n for i, n in enumerate(shape))
+    assert getattr(tt.zeros(shape), op)(dim=dim, keepdim=True).shape == kept
+
+
 @pytest.mark.parametrize(
     "call",
     [
@@ -268,7 +277,9 @@ def test_reductions_on_views():
 
 
 # ---------------------------------------------------------------- errors
-@pytest.mark.parametrize("op", ["sum", "mean", "prod", "var", "std", "max", "min", "argmax", "argmin"])
+@pytest.mark.parametrize(
+    "op", ["sum", "mean", "prod", "var", "std", "max", "min", "argmax", "argmin"]
+)
 @pytest.mark.parametrize("dim", [2, -3])
 def test_dim_out_of_range_raises_index_error(op, dim):
     with pytest.raises(IndexError):

@@ -1,14 +1,10 @@
 """Shape ops: reshape, view, squeeze, unsqueeze, flatten, transpose, t, T, permute, expand."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
 import tinytorch.core as tt
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers import assert_tensor, build, flatten, get  # noqa: E402
+from helpers import assert_tensor, build, flatten, from_flat, get
 
 # (2, 3, 4) with element value 100*i + 10*j + k: a value tells where it came from.
 CUBE = build((2, 3, 4), lambda i: 100 * i[0] + 10 * i[1] + i[2])
@@ -16,18 +12,6 @@ CUBE = build((2, 3, 4), lambda i: 100 * i[0] + 10 * i[1] + i[2])
 
 def cube():
     return tt.tensor(CUBE)
-
-
-def rows(flat, shape):
-    return build(shape, lambda idx: flat[sum(i * s for i, s in zip(idx, strides_of(shape)))])
-
-
-def strides_of(shape):
-    out, acc = [], 1
-    for n in reversed(shape):
-        out.append(acc)
-        acc *= n
-    return tuple(reversed(out))
 
 
 # ------------------------------------------------------------ reshape
@@ -48,7 +32,7 @@ def strides_of(shape):
 def test_reshape_and_view(method, args, shape):
     t = cube()
     out = getattr(t, method)(*args)
-    assert_tensor(out, rows(flatten(CUBE), shape), tt.int64)
+    assert_tensor(out, from_flat(flatten(CUBE), shape), tt.int64)
     assert out.storage is t.storage  # contiguous input: both are views
 
 
@@ -131,7 +115,17 @@ def test_squeeze_dim_out_of_range(dim):
         tt.zeros(1, 2, 1, 3).squeeze(dim)
 
 
-@pytest.mark.parametrize("dim, shape", [(0, (1, 2, 3)), (1, (2, 1, 3)), (2, (2, 3, 1)), (-1, (2, 3, 1)), (-2, (2, 1, 3)), (-3, (1, 2, 3))])
+@pytest.mark.parametrize(
+    "dim, shape",
+    [
+        (0, (1, 2, 3)),
+        (1, (2, 1, 3)),
+        (2, (2, 3, 1)),
+        (-1, (2, 3, 1)),
+        (-2, (2, 1, 3)),
+        (-3, (1, 2, 3)),
+    ],
+)
 def test_unsqueeze(dim, shape):
     t = tt.tensor([[1, 2, 3], [4, 5, 6]])
     out = t.unsqueeze(dim)
@@ -156,11 +150,19 @@ def test_unsqueeze_of_a_transposed_view():
 # ------------------------------------------------------------ flatten
 @pytest.mark.parametrize(
     "args, shape",
-    [((), (24,)), ((1,), (2, 12)), ((0, 1), (6, 4)), ((-2, -1), (2, 12)), ((1, 1), (2, 3, 4)), ((0, -1), (24,)), ((2,), (2, 3, 4))],
+    [
+        ((), (24,)),
+        ((1,), (2, 12)),
+        ((0, 1), (6, 4)),
+        ((-2, -1), (2, 12)),
+        ((1, 1), (2, 3, 4)),
+        ((0, -1), (24,)),
+        ((2,), (2, 3, 4)),
+    ],
 )
 def test_flatten(args, shape):
     out = cube().flatten(*args)
-    assert_tensor(out, rows(flatten(CUBE), shape), tt.int64)
+    assert_tensor(out, from_flat(flatten(CUBE), shape), tt.int64)
 
 
 def test_flatten_0d_view_and_errors():
@@ -228,7 +230,9 @@ def test_T_reverses_all_dims():
 
 
 # ------------------------------------------------------------ permute
-@pytest.mark.parametrize("dims", [(0, 1, 2), (2, 0, 1), (1, 2, 0), (2, 1, 0), (-1, 0, 1), (0, -1, -2)])
+@pytest.mark.parametrize(
+    "dims", [(0, 1, 2), (2, 0, 1), (1, 2, 0), (2, 1, 0), (-1, 0, 1), (0, -1, -2)]
+)
 @pytest.mark.parametrize("packed", [False, True])
 def test_permute(dims, packed):
     t = cube()

@@ -1,14 +1,10 @@
 """Tensor attributes, dtypes and their promotion, conversions, repr, the low-level constructor."""
 
-import sys
-from pathlib import Path
-
 import pytest
 
 import tinytorch.core as tt
 
-sys.path.insert(0, str(Path(__file__).parent))
-from helpers import assert_tensor  # noqa: E402
+from helpers import assert_tensor
 
 
 # ------------------------------------------------------------------ dtypes
@@ -79,7 +75,11 @@ def test_promotion_for_add_and_mul(a, b, dtype):
 
 
 def test_bool_plus_bool_is_logical_or():
-    assert_tensor(tt.tensor([True, False, False]) + tt.tensor([True, True, False]), [True, True, False], tt.bool)
+    assert_tensor(
+        tt.tensor([True, False, False]) + tt.tensor([True, True, False]),
+        [True, True, False],
+        tt.bool,
+    )
 
 
 @pytest.mark.parametrize("a, b", [(INT, INT), (BOOL, BOOL), (INT, 2), (3, INT), (FLOAT, INT)])
@@ -98,7 +98,9 @@ def test_comparisons_give_bool():
         assert result.dtype is tt.bool
 
 
-@pytest.mark.parametrize("op", ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "mean", "var", "std"])
+@pytest.mark.parametrize(
+    "op", ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "mean", "var", "std"]
+)
 @pytest.mark.parametrize("src", [[1, 2, 4], [True, False, True]])
 def test_float_valued_ops_of_int_and_bool_give_float64(op, src):
     assert getattr(tt.tensor(src), op)().dtype is tt.float64
@@ -187,7 +189,11 @@ def test_tensors_hash_by_identity():
 # ------------------------------------------------------------- conversion
 @pytest.mark.parametrize(
     "data, want, kind",
-    [([[1.5, 2.0]], [[1.5, 2.0]], float), ([1, -2], [1, -2], int), ([True, False], [True, False], bool)],
+    [
+        ([[1.5, 2.0]], [[1.5, 2.0]], float),
+        ([1, -2], [1, -2], int),
+        ([True, False], [True, False], bool),
+    ],
 )
 def test_tolist_gives_python_numbers_of_the_dtype(data, want, kind):
     out = tt.tensor(data).tolist()
@@ -195,7 +201,9 @@ def test_tolist_gives_python_numbers_of_the_dtype(data, want, kind):
     assert all(type(x) is kind for x in (out[0] if isinstance(out[0], list) else out))
 
 
-@pytest.mark.parametrize("data, want", [(5, 5), ([[5]], 5), ([2.5], 2.5), ([[[True]]], True), (-3.0, -3.0)])
+@pytest.mark.parametrize(
+    "data, want", [(5, 5), ([[5]], 5), ([2.5], 2.5), ([[[True]]], True), (-3.0, -3.0)]
+)
 def test_item_of_one_element(data, want):
     got = tt.tensor(data).item()
     assert got == want and type(got) is type(want)
@@ -245,7 +253,11 @@ def test_to_dtype():
 
 
 def test_conversion_of_a_view_keeps_shape():
-    assert_tensor(tt.tensor([[1, 2, 3], [4, 5, 6]]).T.float(), [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]], tt.float64)
+    assert_tensor(
+        tt.tensor([[1, 2, 3], [4, 5, 6]]).T.float(),
+        [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]],
+        tt.float64,
+    )
 
 
 def test_clone_is_an_independent_copy():
@@ -317,7 +329,9 @@ def test_values_of_a_contiguous_tensor_is_row_major():
 
 
 # ---------------------------------------------------------------- ragged
-@pytest.mark.parametrize("data", [[[1, 2], [3]], [[1], [2, 3]], [1, [2]], [[1, 2], 3], [[[1]], [2]], [[], [1]]])
+@pytest.mark.parametrize(
+    "data", [[[1, 2], [3]], [[1], [2, 3]], [1, [2]], [[1, 2], 3], [[[1]], [2]], [[], [1]]]
+)
 def test_ragged_lists_are_refused(data):
     with pytest.raises(ValueError):
         tt.tensor(data)

@@ -15,6 +15,7 @@ reach tinyTorch through ``tolist()``, the view is then taken in both.
 """
 
 import math
+import os
 import zlib
 from typing import NamedTuple
 
@@ -206,7 +207,7 @@ def check(fn, *pairs, torch_fn=None, rtol=RTOL, atol=ATOL):
     try:
         expected = (torch_fn or fn)(torch, *theirs_in)
     except Exception as exc:
-        import os
+        # PARITY_LOG=file: note each case PyTorch refuses (to review the tables)
         if os.environ.get("PARITY_LOG"):
             with open(os.environ["PARITY_LOG"], "a") as f:
                 f.write(f"{os.environ.get('PYTEST_CURRENT_TEST')}: {type(exc).__name__}: "

@@ -11,6 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import tinytorch.core as tt  # noqa: E402
+
 from _parity import DTYPE_NAMES, check, make, torch_raises, values  # noqa: E402
 
 # --------------------------------------------------------------------------- binary ops
@@ -45,7 +46,7 @@ BROADCAST_PAIRS = [
     ("0x4", "4"),
     ("1x0", "3x1"),
     ("4x3.T", "4x3"),
-    ("4x3.T", "3x4.s"),
+    ("4x3.T", "4x3.s"),
     ("3x4.s", "4"),
     ("2x3x4.x", "3x1"),
     ("5.s", "5.s"),
@@ -72,6 +73,8 @@ def test_binary_incompatible_shapes_raise(op, shape_a, shape_b):
 METHOD_FORMS = [
     ("a.pow(b)", lambda L, a, b: a.pow(b)),
     ("a.maximum(b)", lambda L, a, b: a.maximum(b)),
+    ("tt.maximum(a, b)", lambda L, a, b: L.maximum(a, b)),
+    ("tt.minimum(a, b)", lambda L, a, b: L.minimum(a, b)),
     ("a.minimum(b)", lambda L, a, b: a.minimum(b)),
     ("a.max(b)", lambda L, a, b: a.max(b)),
     ("a.min(b)", lambda L, a, b: a.min(b)),
@@ -172,7 +175,7 @@ def test_python_scalar(op, dtype, scalar, side):
         check(lambda L, t: f(scalar, t), x)
 
 
-@pytest.mark.parametrize("scalar", [2, 2.5, True, -1.5])
+@pytest.mark.parametrize("scalar", [2, 2.5, 0, -1.5])
 @pytest.mark.parametrize("spec", ["()", "0x3", "4x3.T", "3x4.s"])
 def test_python_scalar_odd_layouts(spec, scalar):
     x = make(spec, "float64", "pos")
@@ -479,6 +482,7 @@ def test_inplace_broadcast_into_smaller_target_raises():
     check(lambda L, x, y: _iadd(x, y), make("4"), make("3x4"))
 
 
-def test_namespace_functions_exist():
-    for name in UNARY + ["softmax", "log_softmax", "matmul", "where", "cat", "stack"]:
-        assert callable(getattr(tt, name)), name
+def test_tensors_hash_by_identity():
+    a, b = tt.zeros(2), tt.zeros(2)
+    assert len({a, b, a}) == 2
+    assert {a: 1}[a] == 1

@@ -315,6 +315,10 @@ def _indexing_cases(mk, name):
             (t, mk.bools((4, 5))), (t3, ([0, 1], slice(None), [1, 0])), (t3, (Ellipsis, [2, 0]))]
     if name == "getitem":
         return [Case(c, _label(_describe(c[0]), f"key={_key_text(c[1])}")) for c in keys]
+    if name == "index_add":
+        cases = [(t, [0, 2, 2], mk.floats((3, 5))), (t, (slice(None), 1), mk.floats((4,))),
+                 (view, ([1, 1], [0, 0]), mk.floats(())), (t3, (Ellipsis, [2, 0, 2]), mk.floats((2, 3, 3)))]
+        return [Case(c, _label(_describe(c[0]), f"key={_key_text(c[1])}", _describe(c[2]))) for c in cases]
     if name == "setitem":
         cases = [(t, 1, mk.floats(())), (t, (slice(None), 2), mk.floats((4,))), (view, (0, slice(1, 3)), mk.floats((2,))),
                  (t, [0, 3], mk.floats((5,))), (t, mk.bools((4, 5)), mk.floats(())), (t, Ellipsis, mk.floats((5,)))]
@@ -384,10 +388,10 @@ def check_kernel(name, fn, seed=0):
     Returns a ``KernelReport``; ``report.ok`` is True when every case matched.
     With tinytorch-autograd installed, the candidate is also gradchecked.
     """
-    from .plugins import _check_signature, _require_op, manager
+    from .plugins import check_signature, manager, require_op
 
-    spec = _require_op(name)
-    _check_signature(spec, fn, "check_kernel")
+    spec = require_op(name)
+    check_signature(spec, fn, "check_kernel")
     reference = manager.reference_kernel(name)
     report = KernelReport(name)
     for case in generate_cases(name, seed):

@@ -11,11 +11,17 @@ nothing on a hit.
 """
 
 
-class KernelTable(dict):
-    """A dict of kernels that refills itself, once, when it finds itself empty."""
+class LazyTable(dict):
+    """A dict that refills itself, once, when a lookup finds it empty.
 
-    def __init__(self):
+    The plugin manager empties it whenever plugins change and sets ``refill``.
+    tinytorch-autograd keeps its gradient rules in one too.
+    """
+
+    def __init__(self, kind="kernel", hint="`tinytorch ops` lists the ops and who serves them"):
         super().__init__()
+        self.kind = kind
+        self.hint = hint
         self.refill = None  # set by the plugin manager: fills this table
 
     def __missing__(self, name):
@@ -23,10 +29,8 @@ class KernelTable(dict):
             self.refill()
             if name in self:
                 return dict.__getitem__(self, name)
-        raise LookupError(
-            f"no kernel is registered for op {name!r}; `tinytorch ops` lists the ops "
-            "and who serves them"
-        )
+        raise LookupError(f"no {self.kind} is registered for {name!r}; {self.hint}")
 
 
-kernels = KernelTable()
+KernelTable = LazyTable
+kernels = LazyTable()

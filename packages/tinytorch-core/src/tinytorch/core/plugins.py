@@ -41,12 +41,16 @@ class AmbiguousKernelWarning(UserWarning):
 
 @dataclass(frozen=True)
 class Provider:
-    """One plugin's kernel for one op."""
+    """One plugin's entry (a kernel, a gradient rule, a layer) for one name."""
 
     plugin: str
-    kernel: object
+    item: object
     tryfirst: bool = False
     trylast: bool = False
+
+    @property
+    def kernel(self):
+        return self.item
 
 
 @dataclass
@@ -73,46 +77,67 @@ def unknown_name_message(kind, name, known):
     return f"unknown {kind} {name!r}{hint}"
 
 
-def _check_signature(spec, fn, plugin):
+def check_signature(spec, fn, plugin, what="kernel", params=None):
+    """Fail unless ``fn`` can be called positionally with ``params`` (default: the op's)."""
+    params = spec.params if params is None else params
     if not callable(fn):
-        raise PluginError(f"plugin '{plugin}': the kernel for '{spec.name}' is not callable: {fn!r}")
+        raise PluginError(f"plugin '{plugin}': the {what} for '{spec.name}' is not callable: {fn!r}")
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):  # some builtins have no signature to check
         return
     try:
-        signature.bind(*spec.params)
+        signature.bind(*params)
     except TypeError as error:
         raise PluginError(
-            f"plugin '{plugin}': the kernel {getattr(fn, '__qualname__', fn)}{signature} for "
-            f"'{spec.name}' cannot be called as {spec.signature} ({error})"
+            f"plugin '{plugin}': the {what} {getattr(fn, '__qualname__', fn)}{signature} for "
+            f"'{spec.name}' cannot be called as {spec.name}({', '.join(params)}) ({error})"
         ) from None
 
 
-class OpRegistry:
-    """What ``tinytorch_register_ops(registry)`` receives: collects one plugin's kernels."""
+
+def require_op(name, plugin=None):
+    """The OpSpec of ``name``, or a PluginError with a "did you mean" hint."""
+    spec = OPS.get(name)
+    if spec is None:
+        prefix = f"plugin '{plugin}': " if plugin else ""
+        raise PluginError(prefix + unknown_name_message("op", name, OPS) + " (`tinytorch ops` lists the ops)")
+    return spec
+
+
+class Registry:
+    """What a ``tinytorch_register_*`` hook receives: collects one plugin's entries.
+
+    Subclasses add the method a plugin calls (``kernel``, ``gradient``,
+    ``layer``, ...), which checks its arguments and stores them in ``items``.
+    """
+
+    hook = None  # the name of the hook this registry serves
 
     def __init__(self, plugin):
         self.plugin = plugin
-        self.kernels = {}
+        self.items = {}
+
+
+class OpRegistry(Registry):
+    """``tinytorch_register_ops(registry)``: ``registry.kernel(name, fn)``."""
+
+    hook = "tinytorch_register_ops"
+
+    @property
+    def kernels(self):
+        return self.items
 
     def kernel(self, name, fn):
         """Provide ``fn`` as the kernel of op ``name``; checked here, at registration."""
-        spec = OPS.get(name)
-        if spec is None:
-            raise PluginError(
-                f"plugin '{self.plugin}': "
-                + unknown_name_message("op", name, OPS)
-                + " (`tinytorch ops` lists the ops)"
-            )
-        _check_signature(spec, fn, self.plugin)
-        self.kernels[name] = fn
+        check_signature(require_op(name, self.plugin), fn, self.plugin)
+        self.items[name] = fn
         return fn
 
 
 def _guarded(op, provider):
     """Wrap a plugin's kernel so that an error it raises names the op and the plugin."""
-    fn = provider.kernel
+    fn = provider.item
 
     def kernel(*args):
         try:
@@ -129,31 +154,51 @@ def _guarded(op, provider):
     return kernel
 
 
-class Manager(pluggy.PluginManager):
-    """A PluginManager that keeps the kernel table in step with the plugins."""
+def _fill_kernels(table, resolved):
+    for name, providers in resolved.items():
+        winner = providers[0]
+        table[name] = winner.item if winner.plugin == CORE else _guarded(name, winner)
 
-    def __init__(self, table=kernels):
+
+class Manager(pluggy.PluginManager):
+    """A PluginManager that keeps lazily rebuilt tables in step with the plugins.
+
+    Each kind of registration (kernels here; gradient rules, layers and
+    datasets from the other distributions) is a ``Registry`` class plus a
+    ``LazyTable`` that ``add_registry`` connects: registering or unregistering
+    any plugin empties every table, and each refills on its next lookup.
+    """
+
+    def __init__(self):
         super().__init__(PROJECT)
         self.add_hookspecs(hookspecs)
-        self._table = table
-        self._resolved = None
+        self._kinds = {}  # registry class -> (table, fill)
+        self._resolved = {}  # registry class -> {name: [Provider, ...]}
         self._resolving = False
         self._autoload_pending = True
-        table.refill = self._refill
         blocked = os.environ.get("TINYTORCH_DISABLE_PLUGINS", "")
         for name in filter(None, (n.strip() for n in blocked.split(","))):
             if name != CORE:  # without core there would be no kernels at all
                 self.set_blocked(name)
 
+    def add_registry(self, registry_class, table, fill):
+        """Serve ``registry_class``'s hook into ``table`` via ``fill(table, resolved)``."""
+        self._kinds[registry_class] = (table, fill)
+        table.refill = lambda: fill(table, self.collect(registry_class))
+        table.clear()
+
     # -- registration -------------------------------------------------------
     def register(self, plugin, name=None):
+        if name is not None and self.get_plugin(name) is plugin:
+            return name  # already there (a package that registers itself on import, say)
         registered = super().register(plugin, name)
         if registered is None:  # blocked by name
             return None
         try:
-            for impl in self.hook.tinytorch_register_ops.get_hookimpls():
-                if impl.plugin is plugin:
-                    self._call_register_ops(impl)  # fail now, not at the next op
+            for registry_class in self._kinds:  # fail now, not at the next op
+                for impl in getattr(self.hook, registry_class.hook).get_hookimpls():
+                    if impl.plugin is plugin:
+                        self._call(impl, registry_class)
         except Exception:
             super().unregister(plugin)
             raise
@@ -166,8 +211,13 @@ class Manager(pluggy.PluginManager):
         return removed
 
     def _invalidate(self):
-        self._resolved = None
-        self._table.clear()
+        self._resolved = {}
+        for table, _fill in self._kinds.values():
+            table.clear()
+
+    def load_plugins(self):
+        """Load the installed plugins (entry points) now, unless that is switched off."""
+        self._autoload()
 
     def _autoload(self):
         if not self._autoload_pending:
@@ -186,56 +236,61 @@ class Manager(pluggy.PluginManager):
 
     # -- resolution ---------------------------------------------------------
     @staticmethod
-    def _call_register_ops(impl):
-        registry = OpRegistry(impl.plugin_name)
+    def _call(impl, registry_class):
+        registry = registry_class(impl.plugin_name)
         impl.function(*([registry] if impl.argnames else []))
-        return registry.kernels
+        return registry.items
 
-    def resolve(self):
-        """``{op: [Provider, ...]}``, each list in precedence order (winner first)."""
-        if self._resolved is None:
+    def collect(self, registry_class=OpRegistry):
+        """``{name: [Provider, ...]}`` for one kind of registration, winner first.
+
+        Plugins are called in pluggy's order (tryfirst ones, then the most
+        recently registered first); core's own entries always come last.
+        """
+        if registry_class not in self._resolved:
             self._autoload()
             if self._resolving:
                 raise RuntimeError(
-                    "a plugin ran a tensor op while registering its kernels; "
-                    "tinytorch_register_ops must only call registry.kernel(...)"
+                    "a plugin ran a tensor op while registering; its tinytorch_register_* "
+                    "hooks must only call the registry"
                 )
             self._resolving = True
             try:
                 resolved = {}
                 # pluggy lists hookimpls in reverse call order: last registered first
-                for impl in reversed(self.hook.tinytorch_register_ops.get_hookimpls()):
-                    for name, fn in self._call_register_ops(impl).items():
+                hook = getattr(self.hook, registry_class.hook)
+                for impl in reversed(hook.get_hookimpls()):
+                    for name, item in self._call(impl, registry_class).items():
                         resolved.setdefault(name, []).append(
-                            Provider(impl.plugin_name, fn, impl.tryfirst, impl.trylast)
+                            Provider(impl.plugin_name, item, impl.tryfirst, impl.trylast)
                         )
             finally:
                 self._resolving = False
             for providers in resolved.values():  # core's reference is always the last resort
                 providers.sort(key=lambda p: p.plugin == CORE)
-            _warn_ambiguous(resolved)
-            self._resolved = resolved
-        return self._resolved
+            _warn_ambiguous(resolved, registry_class)
+            self._resolved[registry_class] = resolved
+        return self._resolved[registry_class]
 
-    def _refill(self):
-        for name, providers in self.resolve().items():
-            winner = providers[0]
-            self._table[name] = winner.kernel if winner.plugin == CORE else _guarded(name, winner)
+    def resolve(self):
+        """``{op: [Provider, ...]}`` for the kernels, each list winner first."""
+        return self.collect(OpRegistry)
 
     def reference_kernel(self, name):
         """Core's own kernel for ``name``, whoever serves the op now."""
         for provider in self.resolve().get(name, ()):
             if provider.plugin == CORE:
-                return provider.kernel
+                return provider.item
         raise LookupError(f"core provides no reference kernel for {name!r}")
 
 
-def _warn_ambiguous(resolved):
+def _warn_ambiguous(resolved, registry_class):
+    what = registry_class.hook.removeprefix("tinytorch_register_")
     for name, providers in resolved.items():
         ordinary = [p.plugin for p in providers if not (p.tryfirst or p.trylast)]
         if len(ordinary) > 1:
             warnings.warn(
-                f"op '{name}' has kernels from plugins {', '.join(repr(p) for p in ordinary)}; "
+                f"'{name}' has {what} from plugins {', '.join(repr(p) for p in ordinary)}; "
                 f"'{ordinary[0]}' wins because it was registered last, but the order in which "
                 "installed plugins load is not stable: mark the one you want with "
                 "@hookimpl(tryfirst=True), or block the other with TINYTORCH_DISABLE_PLUGINS",
@@ -244,15 +299,10 @@ def _warn_ambiguous(resolved):
             )
 
 
-def _require_op(name):
-    if name not in OPS:
-        raise PluginError(unknown_name_message("op", name, OPS) + " (`tinytorch ops` lists the ops)")
-    return OPS[name]
-
 
 def explain(name):
     """Which plugin serves op ``name``, and which plugins it shadows."""
-    spec = _require_op(name)
+    spec = require_op(name)
     providers = manager.resolve().get(name, [])
     if not providers:
         raise LookupError(f"no plugin provides a kernel for {name!r}")
@@ -284,7 +334,7 @@ def use_kernel(name, fn):
     >>> with use_kernel("relu", my_relu):   # doctest: +SKIP
     ...     y = x.relu()                    # my_relu runs here
     """
-    _require_op(name)
+    require_op(name)
     plugin = _OneKernel(name, fn)
     label = f"use_kernel({name}, {getattr(fn, '__name__', 'fn')})"
     if manager.has_plugin(label):  # nested swaps of the same op with the same function
@@ -299,6 +349,7 @@ def use_kernel(name, fn):
 def _register_core(manager_):
     from . import reference
 
+    manager_.add_registry(OpRegistry, kernels, _fill_kernels)
     manager_.register(reference, name=CORE)
 
 
@@ -315,6 +366,8 @@ __all__ = [
     "OpInfo",
     "PluginError",
     "Provider",
+    "Registry",
+    "OpRegistry",
     "check_kernel",
     "explain",
     "hookimpl",

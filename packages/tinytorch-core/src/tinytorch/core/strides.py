@@ -50,15 +50,41 @@ def positions(shape, strides, offset=0):
     """
     if not shape:
         return [offset]
-    starts = [offset]
-    for size, stride in zip(shape[:-1], strides[:-1]):
-        steps = [stride * i for i in range(size)]
-        starts = [s + d for s in starts for d in steps]
+    starts = _row_starts(shape, strides, offset)
     size, stride = shape[-1], strides[-1]
     if stride == 0:
         return list(chain.from_iterable(map(repeat, starts, repeat(size))))
     span = size * stride
     return list(chain.from_iterable(range(s, s + span, stride) for s in starts))
+
+
+def _row_starts(shape, strides, offset):
+    """Storage position of the first element of every innermost row."""
+    starts = [offset]
+    for size, stride in zip(shape[:-1], strides[:-1]):
+        steps = [stride * i for i in range(size)]
+        starts = [s + d for s in starts for d in steps]
+    return starts
+
+
+def gather(storage, shape, strides, offset=0):
+    """The elements of a strided layout as a flat row-major list (a copy).
+
+    Each innermost row is one strided slice ``storage[start:stop:stride]``,
+    which Python copies in C, so the cost per element is that of a list copy;
+    a broadcast row (stride 0) is one ``repeat``.
+    """
+    if not shape:
+        return [storage[offset]]
+    size, stride = shape[-1], strides[-1]
+    starts = _row_starts(shape, strides, offset)
+    if size == 0 or not starts:
+        return []
+    if stride == 0:
+        return list(chain.from_iterable(map(repeat, map(storage.__getitem__, starts), repeat(size))))
+    span = (size - 1) * stride + 1
+    ends = [s + span for s in starts]
+    return list(chain.from_iterable(map(storage.__getitem__, map(slice, starts, ends, repeat(stride)))))
 
 
 def broadcast_shapes(a, b, op="broadcast"):

@@ -10,7 +10,7 @@ from math import prod
 
 from . import dtypes
 from .dispatch import kernels as _k
-from .strides import contiguous_strides, is_contiguous, positions, size_args
+from .strides import contiguous_strides, gather, is_contiguous, size_args
 
 
 class Tensor:
@@ -93,7 +93,7 @@ class Tensor:
             if offset == 0 and len(storage) == n:
                 return storage
             return storage[offset : offset + n]
-        return list(map(storage.__getitem__, positions(self.shape, self.strides, self.offset)))
+        return gather(storage, self.shape, self.strides, self.offset)
 
     # ----------------------------------------------------------- conversion
     def tolist(self):
@@ -408,10 +408,10 @@ class Tensor:
         return _k["argmin"](self, dim, keepdim)
 
     def var(self, dim=None, unbiased=None, *, correction=None, keepdim=False):
-        return _k["var"](self, dim, _correction(unbiased, correction), keepdim)
+        return _k["var"](self, dim, var_correction(unbiased, correction), keepdim)
 
     def std(self, dim=None, unbiased=None, *, correction=None, keepdim=False):
-        return _k["std"](self, dim, _correction(unbiased, correction), keepdim)
+        return _k["std"](self, dim, var_correction(unbiased, correction), keepdim)
 
     # ----------------------------------------------------------- shape
     def reshape(self, *shape):
@@ -457,6 +457,10 @@ class Tensor:
     def __setitem__(self, key, value):
         _k["setitem"](self, key, _operand_or_raise(value, "setitem"))
 
+    def index_add(self, key, value):
+        """A copy with ``value`` added at ``self[key]`` (repeated indices accumulate)."""
+        return _k["index_add"](self, key, _operand_or_raise(value, "index_add"))
+
     def masked_fill(self, mask, value):
         return _k["masked_fill"](self, mask, _operand_or_raise(value, "masked_fill"))
 
@@ -470,6 +474,9 @@ def _operand(value):
     return None
 
 
+as_operand = _operand
+
+
 def _operand_or_raise(value, op):
     operand = _operand(value)
     if operand is None:
@@ -480,7 +487,8 @@ def _operand_or_raise(value, op):
 _SYMBOLS = {"add_": "+", "sub_": "-", "mul_": "*", "div_": "/"}
 
 
-def _correction(unbiased, correction):
+def var_correction(unbiased, correction):
+    """var/std's ``correction`` from PyTorch's two spellings (``unbiased=`` or ``correction=``)."""
     if unbiased is not None and correction is not None:
         raise TypeError("var/std: give either unbiased or correction, not both")
     if correction is not None:

@@ -97,6 +97,7 @@ def _specs():
         OpSpec("getitem", ("a", "key"), "indexing", "a[key]: a view for basic keys, else a copy"),
         OpSpec("setitem", ("a", "key", "value"), "indexing", "a[key] = value, in place"),
         OpSpec("masked_fill", ("a", "mask", "value"), "indexing", "value where mask, else a"),
+        OpSpec("index_add", ("a", "key", "value"), "indexing", "a copy of a with value added at a[key]"),
         OpSpec("cat", ("tensors", "dim"), "joining", "tensors joined along an existing dim"),
         OpSpec("stack", ("tensors", "dim"), "joining", "tensors joined along a new dim"),
         OpSpec("where", ("condition", "a", "b"), "joining", "a where condition, else b"),

@@ -44,10 +44,12 @@ position of every selected element. ``getitem`` gathers from those positions,
 from collections import deque
 from itertools import chain, compress, repeat
 from math import prod
-from operator import add, index
+from operator import add as _add
+from operator import index as _index
+from operator import itemgetter
 
 from .. import dtypes
-from ..strides import broadcast_shapes, broadcast_strides, contiguous_strides, is_contiguous, positions
+from ..strides import broadcast_shapes, broadcast_strides, contiguous_strides, positions
 from ..tensor import Tensor
 
 _BOOL = dtypes.bool
@@ -65,11 +67,7 @@ def _as_tuple(key):
         return key
     if type(key) is list and len(key) < 32:
         for item in key:
-            if (
-                item is None
-                or item is Ellipsis
-                or isinstance(item, (list, tuple, slice, Tensor))
-            ):
+            if item is None or item is Ellipsis or isinstance(item, (list, tuple, slice, Tensor)):
                 return tuple(key)
     return (key,)
 
@@ -94,7 +92,7 @@ def _flatten(data, op):
             break
         level = level[0]
     flat = [data]
-    for depth, size in enumerate(shape):
+    for size in shape:
         nxt = []
         for part in flat:
             if not isinstance(part, (list, tuple)) or len(part) != size:
@@ -120,7 +118,7 @@ def _list_item(data, op):
         if isinstance(leaf, float) or (isinstance(leaf, Tensor) and leaf.dtype.is_floating_point):
             raise _bad_index(data, op)
         try:
-            values.append(index(leaf))
+            values.append(_index(leaf))
         except (TypeError, ValueError):
             raise _bad_index(data, op) from None
     return (_ARRAY, (shape, values))
@@ -159,7 +157,7 @@ def _parse_item(item, op):
     if isinstance(item, float):
         raise _bad_index(item, op)
     try:
-        return (_INT, index(item))
+        return (_INT, _index(item))
     except TypeError:
         raise _bad_index(item, op) from None
 
@@ -210,7 +208,7 @@ def _out_of_bounds(i, dim, size, op):
 def _slice_range(s, size, op):
     """(start, length, step) of a slice with a positive step over ``size``."""
     if s.step is not None:
-        step = index(s.step)
+        step = _index(s.step)
         if step == 0:
             raise ValueError(f"{op}: slice step cannot be zero")
         if step < 0:
@@ -245,6 +243,9 @@ def _mask_offsets(mshape, mvalues, dim, a, op):
             f"{covered} of the dimensions it indexes (from dimension {dim} of a tensor "
             f"of shape {a.shape})"
         )
+    lead_shape, _, length, step = _trailing_run(covered, a.strides[dim : dim + k])
+    if not lead_shape and step:  # the covered dims are one even run: no position list
+        return list(compress(range(0, length * step, step), mvalues))
     return list(compress(positions(covered, a.strides[dim : dim + k], 0), mvalues))
 
 
@@ -300,19 +301,85 @@ def _walk(a, items, op):
     return shape, strides, offset, advanced
 
 
-# --------------------------------------------------------------------- advanced
+# --------------------------------------------------------------------- selections
+# A selection says where every element of ``a[key]`` lives in ``a.storage``,
+# compactly: ``(P, O, q_shape, q_strides, L, k)``. In row-major order of the
+# result, the elements sit at ``p + o + q + j*k`` for p in P (the dims before
+# the advanced ones, offset included), o in O (the broadcast advanced offsets;
+# ``[0]`` for a basic key), q in the positions of (q_shape, q_strides) (the
+# dims after, except the last run) and j in range(L) (the trailing run of
+# dims that steps through storage evenly). Keeping the run apart lets gather
+# and scatter move a whole row with one slice instead of one element at a time.
+
+
 def _extend(starts, shape, strides):
     """``positions`` of (shape, strides) from each start, starts varying slowest."""
-    if not shape:
-        return starts
-    for size, stride in zip(shape[:-1], strides[:-1]):
+    for size, stride in zip(shape, strides):
         steps = [stride * i for i in range(size)]
         starts = [s + d for s in starts for d in steps]
-    size, stride = shape[-1], strides[-1]
-    if stride == 0:
-        return list(chain.from_iterable(map(repeat, starts, repeat(size))))
-    span = size * stride
-    return list(chain.from_iterable(range(s, s + span, stride) for s in starts))
+    return starts
+
+
+def _trailing_run(shape, strides):
+    """Split a layout into leading dims and the longest even trailing run.
+
+    Returns ``(lead_shape, lead_strides, L, k)``: the last dims together visit
+    ``L`` storage elements ``k`` apart. ``(3, 4)`` with strides ``(4, 1)`` is
+    one run of 12; ``(3, 2)`` with strides ``(4, 2)`` (a column slice) is 3
+    runs of 2 with step 2.
+    """
+    dims = len(shape)
+    if not dims:
+        return (), (), 1, 1
+    length, step = shape[-1], strides[-1]
+    d = dims - 1
+    while d > 0:
+        size, stride = shape[d - 1], strides[d - 1]
+        if size == 1:
+            pass
+        elif length == 1:
+            length, step = size, stride
+        elif stride == length * step:
+            length *= size
+        else:
+            break
+        d -= 1
+    if length == 1:
+        step = 1
+    return tuple(shape[:d]), tuple(strides[:d]), length, step
+
+
+def _sums(P, O):
+    """``[p + o for p in P for o in O]``, without a Python-level loop per element."""
+    if len(O) == 1:
+        o = O[0]
+        return P if o == 0 else list(map(o.__add__, P))
+    if len(P) == 1:
+        p = P[0]
+        return O if p == 0 else list(map(p.__add__, O))
+    return list(chain.from_iterable(map(p.__add__, O) for p in P))
+
+
+def _run_positions(starts, length, step):
+    """Every position of runs of ``length`` elements ``step`` apart from each start."""
+    if length == 1:
+        return starts
+    if step == 0:
+        return list(chain.from_iterable(map(repeat, starts, repeat(length))))
+    span = length * step
+    return list(chain.from_iterable(range(s, s + span, step) for s in starts))
+
+
+def selection_positions(selection):
+    """The storage position of every selected element, in row-major order."""
+    P, O, q_shape, q_strides, length, step = selection
+    return _run_positions(_extend(_sums(P, O), q_shape, q_strides), length, step)
+
+
+def _view_selection(shape, strides, offset):
+    """The selection of a basic view: its leading dims and its trailing run."""
+    lead_shape, lead_strides, length, step = _trailing_run(shape, strides)
+    return positions(lead_shape, lead_strides, offset), [0], (), (), length, step
 
 
 def _broadcast_advanced(advanced, op):
@@ -334,17 +401,18 @@ def _broadcast_advanced(advanced, op):
         if ishape != bshape:
             spread = broadcast_strides(ishape, contiguous_strides(ishape), bshape)
             offs = list(map(offs.__getitem__, positions(bshape, spread, 0)))
-        total = offs if total is None else list(map(add, total, offs))
+        total = offs if total is None else list(map(_add, total, offs))
     return bshape, total
 
 
 def resolve(a, key, op="getitem"):
-    """Where ``a[key]`` lives in ``a.storage``: ``(shape, strides, offset, positions)``.
+    """What ``a[key]`` selects: ``(shape, strides, offset, selection)``.
 
-    For a basic key ``positions`` is None and (shape, strides, offset) is the
-    view. For an advanced key ``strides``/``offset`` are None and
-    ``positions`` lists the storage position of every element of the result,
-    in row-major order of ``shape``.
+    The one place a key is interpreted; ``getitem`` gathers from it and
+    ``setitem`` scatters into it. For a basic key ``selection`` is None and
+    (shape, strides, offset) is the view. For an advanced key ``strides`` and
+    ``offset`` are None and ``selection`` (see above; ``selection_positions``
+    expands it) places every element of the result, of shape ``shape``.
     """
     items = _parse(key, len(a.shape), op)
     shape, strides, offset, advanced = _walk(a, items, op)
@@ -353,14 +421,58 @@ def resolve(a, key, op="getitem"):
     bshape, offs = _broadcast_advanced(advanced, op)
     first = advanced[0][0]
     at = first if all(p == first for p, _, _ in advanced) else 0
-    starts = positions(shape[:at], strides[:at], offset)
+    P = positions(shape[:at], strides[:at], offset)
+    q_shape, q_strides, length, step = _trailing_run(shape[at:], strides[at:])
+    result_shape = tuple(shape[:at]) + tuple(bshape) + tuple(shape[at:])
+    return result_shape, None, None, (P, offs, q_shape, q_strides, length, step)
+
+
+# --------------------------------------------------------------------- gather / scatter
+def _gather_points(storage, P, O):
+    """``storage[p + o]`` for p in P for o in O (no trailing run)."""
+    if len(P) > 1 and len(O) > 1:
+        lo, hi = min(O), max(O)
+        width = hi - lo + 1
+        if width <= 4 * len(O) + 64:  # dense enough: copy a window per p, pick from it in C
+            pick = itemgetter(*[o - lo for o in O])
+            return list(chain.from_iterable(pick(storage[p + lo : p + lo + width]) for p in P))
+    return list(map(storage.__getitem__, _sums(P, O)))
+
+
+def _gather(storage, selection):
+    P, O, q_shape, q_strides, length, step = selection
+    if length == 1 and not q_shape:
+        return _gather_points(storage, P, O)
+    starts = _extend(_sums(P, O), q_shape, q_strides)
+    if step == 0:
+        return list(
+            chain.from_iterable(map(repeat, map(storage.__getitem__, starts), repeat(length)))
+        )
+    span = length * step
     if len(starts) == 1:
         start = starts[0]
-        starts = [start + o for o in offs] if start else offs
-    else:
-        starts = [s + o for s in starts for o in offs]
-    pos = _extend(starts, shape[at:], strides[at:])
-    return tuple(shape[:at]) + tuple(bshape) + tuple(shape[at:]), None, None, pos
+        return storage[start : start + span : step]
+    return list(chain.from_iterable(storage[s : s + span : step] for s in starts))
+
+
+def _scatter(storage, selection, values, fill):
+    """Write ``values`` (or ``fill`` everywhere when values is None) at the selection."""
+    P, O, q_shape, q_strides, length, step = selection
+    starts = _extend(_sums(P, O), q_shape, q_strides)
+    if step and (length >= 4 or len(starts) == 1):  # whole runs by slice assignment
+        span = length * step
+        if values is None:
+            row = [fill] * length
+            for s in starts:
+                storage[s : s + span : step] = row
+        elif len(starts) == 1:
+            storage[starts[0] : starts[0] + span : step] = values
+        else:
+            for r, s in enumerate(starts):
+                storage[s : s + span : step] = values[r * length : (r + 1) * length]
+        return
+    pos = _run_positions(starts, length, step)
+    deque(map(storage.__setitem__, pos, repeat(fill) if values is None else values), maxlen=0)
 
 
 # --------------------------------------------------------------------- kernels
@@ -373,10 +485,13 @@ def getitem(a, key):
         strides = a.strides
         offset = a.offset + (key + size if key < 0 else key) * strides[0]
         return Tensor(a.storage, a.shape[1:], strides[1:], offset, a.dtype)
-    shape, strides, offset, pos = resolve(a, key, "getitem")
-    if pos is None:
+    if isinstance(key, Tensor) and key.dtype is _BOOL and key.shape == a.shape and a.shape:
+        picked = list(compress(a.values(), key.values()))  # x[x > 0]: one C-level pass
+        return Tensor(picked, (len(picked),), dtype=a.dtype)
+    shape, strides, offset, selection = resolve(a, key, "getitem")
+    if selection is None:
         return Tensor(a.storage, shape, strides, offset, a.dtype)
-    return Tensor(list(map(a.storage.__getitem__, pos)), shape, dtype=a.dtype)
+    return Tensor(_gather(a.storage, selection), shape, dtype=a.dtype)
 
 
 def _cast_all(values, dtype, src, op):
@@ -388,20 +503,27 @@ def _cast_all(values, dtype, src, op):
         ) from None
 
 
+_NO_FILL = object()
+
+
 def _values_for(value, shape, n, dtype, op):
-    """The n values to write: ``value`` broadcast to ``shape`` and cast to ``dtype``."""
+    """``(values, fill)``: ``value`` broadcast to ``shape`` and cast to ``dtype``.
+
+    A one-element value comes back as ``(None, fill)``; otherwise ``values``
+    is a flat row-major list of ``n`` elements.
+    """
     if not isinstance(value, Tensor):
         raise TypeError(f"{op}: expected a Tensor value, got {type(value).__name__}")
     vshape, vstrides = value.shape, value.strides
     while len(vshape) > len(shape) and vshape[0] == 1:  # PyTorch drops leading 1s
         vshape, vstrides = vshape[1:], vstrides[1:]
+    if len(vshape) <= len(shape) and prod(vshape) == 1 and n:
+        fill = value.storage[value.offset]
+        if value.dtype is not dtype:
+            fill = _cast_all([fill], dtype, value.dtype, op)[0]
+        return None, fill
     if vshape == shape:
         values = value.values()
-    elif len(vshape) <= len(shape) and prod(vshape) == 1 and n:
-        first = value.storage[value.offset]
-        if value.dtype is not dtype:
-            first = _cast_all([first], dtype, value.dtype, op)[0]
-        return [first] * n
     else:
         try:
             ok = len(vshape) <= len(shape) and broadcast_shapes(vshape, shape) == shape
@@ -416,40 +538,54 @@ def _values_for(value, shape, n, dtype, op):
         values = list(map(value.storage.__getitem__, positions(shape, spread, value.offset)))
     if value.dtype is not dtype:
         values = _cast_all(values, dtype, value.dtype, op)
-    return values
+    return values, _NO_FILL
 
 
 def setitem(a, key, value):
     """``a[key] = value``: write into ``a.storage`` in place; returns ``a``.
 
     ``value`` is broadcast to the indexed shape and cast to ``a.dtype`` (floats
-    truncate into int64, as PyTorch's assignment does).
+    truncate into int64, as PyTorch's assignment does). Repeated indices: the
+    last write wins. ``key=...`` (``copy_``, ``fill_``) is one pass.
     """
     op = "setitem"
     storage = a.storage
+    if (
+        isinstance(key, Tensor)
+        and key.dtype is _BOOL
+        and key.shape == a.shape
+        and a.shape
+        and a.is_contiguous()
+    ):
+        return _set_whole_mask(a, key.values(), value, op)
     if key is Ellipsis:
-        shape, strides, offset, pos = a.shape, a.strides, a.offset, None
+        shape, selection = a.shape, None
+        strides, offset = a.strides, a.offset
     else:
-        shape, strides, offset, pos = resolve(a, key, op)
+        shape, strides, offset, selection = resolve(a, key, op)
     n = prod(shape)
-    values = _values_for(value, shape, n, a.dtype, op)
+    values, fill = _values_for(value, shape, n, a.dtype, op)
     if not n:
         return a
-    if pos is None and is_contiguous(shape, strides):  # one slice assignment
-        storage[offset : offset + n] = values  # (Python copies first if values is storage)
-        return a
-    if values is storage:  # value is a's whole storage (a.T[...] = a): read before writing
+    if values is storage:  # value is a's whole storage (a.T[...] = a): read it first
         values = values[:]
-    if pos is None:  # a strided view: write row by row with extended-slice assignment
-        length, step = shape[-1], strides[-1]
-        if step and length >= 4:
-            span = length * step
-            rows = positions(shape[:-1], strides[:-1], offset)
-            for r, start in enumerate(rows):
-                storage[start : start + span : step] = values[r * length : (r + 1) * length]
-            return a
-        pos = positions(shape, strides, offset)
-    deque(map(storage.__setitem__, pos, values), maxlen=0)
+    if selection is None:
+        selection = _view_selection(shape, strides, offset)
+    _scatter(storage, selection, values, fill)
+    return a
+
+
+def _set_whole_mask(a, mask_values, value, op):
+    """``a[mask] = value`` for a contiguous ``a`` and a mask of its shape: one pass."""
+    count = mask_values.count(True)
+    values, fill = _values_for(value, (count,), count, a.dtype, op)
+    old = a.values()
+    if values is None:
+        new = [fill if m else x for x, m in zip(old, mask_values)]
+    else:
+        take = iter(values).__next__
+        new = [take() if m else x for x, m in zip(old, mask_values)]
+    a.storage[a.offset : a.offset + len(new)] = new
     return a
 
 
@@ -476,14 +612,46 @@ def masked_fill(a, mask, value):
         shape = broadcast_shapes(a.shape, mask.shape, op)
     except ValueError:
         raise ValueError(
-            f"{op}: mask of shape {mask.shape} cannot be broadcast to the tensor's shape "
-            f"{a.shape}"
+            f"{op}: mask of shape {mask.shape} cannot be broadcast to the tensor's shape {a.shape}"
         ) from None
-    av = a.values() if a.shape == shape else _gather_broadcast(a, shape)
-    mv = mask.values() if mask.shape == shape else _gather_broadcast(mask, shape)
+    av = _broadcast_values(a, shape)
+    mv = _broadcast_values(mask, shape)
     return Tensor([fill if m else x for x, m in zip(av, mv)], shape, dtype=a.dtype)
 
 
-def _gather_broadcast(t, shape):
+def _broadcast_values(t, shape):
+    """``t``'s values broadcast to ``shape`` as a flat list (list repetition when
+    only leading dims are broadcast, as for a (S, S) mask over (B, H, S, S))."""
+    if t.shape == shape:
+        return t.values()
+    tshape = (1,) * (len(shape) - len(t.shape)) + tuple(t.shape)
+    lead = 0
+    while lead < len(shape) and tshape[lead] == 1 and shape[lead] != 1:
+        lead += 1
+    if tshape[lead:] == shape[lead:]:
+        return t.values() * prod(shape[:lead])
     spread = broadcast_strides(t.shape, t.strides, shape)
     return list(map(t.storage.__getitem__, positions(shape, spread, t.offset)))
+
+
+def index_add(a, key, value):
+    """A new tensor: ``a`` with ``value`` added at ``a[key]``, repeated indices accumulating.
+
+    This is the gradient of ``getitem``: every element that ``a[key]`` picked
+    receives its share of the gradient, twice if it was picked twice (where
+    ``setitem`` would keep only the last write).
+    """
+    op = "index_add"
+    out = Tensor(list(a.values()), a.shape, dtype=a.dtype)
+    shape, strides, offset, selection = resolve(out, key, op)
+    n = prod(shape)
+    values, fill = _values_for(value, shape, n, a.dtype, op)
+    if not n:
+        return out
+    if selection is None:
+        selection = _view_selection(shape, strides, offset)
+    storage = out.storage
+    added = repeat(fill, n) if values is None else values
+    for p, v in zip(selection_positions(selection), added):
+        storage[p] += v
+    return out

@@ -96,8 +96,8 @@ def prod(a, dim, keepdim):
     return _reduce(a, dim, keepdim, lambda run: math.prod(run, start=start), dtype, "prod")
 
 
-def _check_nonempty(runs, a, op):
-    if runs and not runs[0]:
+def _check_nonempty(dims, a, op):
+    if any(a.shape[d] == 0 for d in dims if d < a.ndim):
         raise ValueError(
             f"{op}: cannot reduce over a dimension of size 0 (shape {a.shape}); "
             "there is no identity for this reduction"
@@ -135,8 +135,8 @@ def _min_max(a, dim, keepdim, pick, op):
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"{op}: dim must be one int (got {dim}); reduce one dim at a time")
     dims = normalize_dims(dim, a.ndim, op)
+    _check_nonempty(dims, a, op)
     runs, kept = reduced_runs(a, dims)
-    _check_nonempty(runs, a, op)
     shape = _output_shape(a, dims, kept, keepdim)
     values = Tensor(list(map(_extreme_value(pick), runs)), shape, dtype=a.dtype)
     indices = Tensor([_extreme_index(run, pick) for run in runs], shape, dtype=dtypes.int64)
@@ -152,15 +152,15 @@ def min(a, dim, keepdim):  # noqa: A001  (the op's name)
 
 
 def _arg_extreme(a, dim, keepdim, pick, op):
-    if a.numel() == 0:
-        raise ValueError(f"{op}: the tensor is empty (shape {a.shape}); there is no index to return")
     if dim is None:
+        if a.numel() == 0:
+            raise ValueError(f"{op}: the tensor is empty (shape {a.shape}); there is no index to return")
         index = _extreme_index(a.values(), pick)
         shape = (1,) * a.ndim if keepdim else ()
         return Tensor([index], shape, dtype=dtypes.int64)
     dims = normalize_dims(dim, a.ndim, op)
+    _check_nonempty(dims, a, op)
     runs, kept = reduced_runs(a, dims)
-    _check_nonempty(runs, a, op)
     indices = [_extreme_index(run, pick) for run in runs]
     return Tensor(indices, _output_shape(a, dims, kept, keepdim), dtype=dtypes.int64)
 

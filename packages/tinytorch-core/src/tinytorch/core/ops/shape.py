@@ -14,8 +14,8 @@ from ..strides import (
     contiguous_strides,
     infer_shape,
     normalize_dim,
+    gather,
     normalize_dims,
-    positions,
 )
 from ..tensor import Tensor
 
@@ -26,8 +26,7 @@ def _view(a, shape, strides, offset=None):
 
 def expanded_values(a, shape):
     """The values of ``a`` broadcast to ``shape``, as a flat row-major list."""
-    strides = broadcast_strides(a.shape, a.strides, shape)
-    return list(map(a.storage.__getitem__, positions(shape, strides, a.offset)))
+    return gather(a.storage, shape, broadcast_strides(a.shape, a.strides, shape), a.offset)
 
 
 def view(a, shape):

@@ -1,0 +1,60 @@
+"""Gradient rules of the elementwise ops (see ``tinytorch/core/ops/elementwise.py``).
+
+``grad`` has the broadcast output's shape; the engine sums it back to each
+input's shape, so these rules never think about broadcasting.
+"""
+
+import tinytorch.core as tt
+
+
+def _sign(a):
+    return (a > 0).float() - (a < 0).float()
+
+
+def _ties(a, b):
+    """Where a == b the gradient is split evenly between the two, as in PyTorch."""
+    return (a == b).float() * 0.5
+
+
+def _pow_exponent(grad, out, a, b):
+    # d(a**b)/db = a**b * log(a); 0 where a <= 0 (the limit PyTorch uses at a == 0)
+    return grad * out * tt.where(a > 0, a, 1.0).log()
+
+
+def _clamp(grad, out, a, min, max):  # noqa: A002
+    inside = 1.0
+    if min is not None:
+        inside = (a >= min).float()
+    if max is not None:
+        inside = inside * (a <= max).float()
+    return grad * inside
+
+
+RULES = {
+    "add": {"a": lambda grad, out, a, b: grad, "b": lambda grad, out, a, b: grad},
+    "sub": {"a": lambda grad, out, a, b: grad, "b": lambda grad, out, a, b: -grad},
+    "mul": {"a": lambda grad, out, a, b: grad * b, "b": lambda grad, out, a, b: grad * a},
+    "div": {"a": lambda grad, out, a, b: grad / b, "b": lambda grad, out, a, b: -grad * a / (b * b)},
+    "pow": {"a": lambda grad, out, a, b: grad * b * a ** (b - 1), "b": _pow_exponent},
+    "maximum": {
+        "a": lambda grad, out, a, b: grad * ((a > b).float() + _ties(a, b)),
+        "b": lambda grad, out, a, b: grad * ((b > a).float() + _ties(a, b)),
+    },
+    "minimum": {
+        "a": lambda grad, out, a, b: grad * ((a < b).float() + _ties(a, b)),
+        "b": lambda grad, out, a, b: grad * ((b < a).float() + _ties(a, b)),
+    },
+    "neg": {"a": lambda grad, out, a: -grad},
+    "exp": {"a": lambda grad, out, a: grad * out},
+    "log": {"a": lambda grad, out, a: grad / a},
+    "sqrt": {"a": lambda grad, out, a: grad / (2 * out)},
+    "abs": {"a": lambda grad, out, a: grad * _sign(a)},
+    "sin": {"a": lambda grad, out, a: grad * a.cos()},
+    "cos": {"a": lambda grad, out, a: -grad * a.sin()},
+    "tanh": {"a": lambda grad, out, a: grad * (1 - out * out)},
+    "sigmoid": {"a": lambda grad, out, a: grad * out * (1 - out)},
+    "relu": {"a": lambda grad, out, a: grad * (a > 0).float()},
+    "clamp": {"a": _clamp},
+    "softmax": {"a": lambda grad, out, a, dim: out * (grad - (grad * out).sum(dim, keepdim=True))},
+    "log_softmax": {"a": lambda grad, out, a, dim: grad - out.exp() * grad.sum(dim, keepdim=True)},
+}

@@ -1,0 +1,86 @@
+"""The recorded graph: one ``Node`` per op that produced a Variable needing a gradient.
+
+A node holds the op's arguments and, for each argument that needs a
+gradient, the rule that computes it. It holds its output only through a weak
+reference, so the graph has no reference cycles: when the last Variable of a
+graph is dropped, reference counting frees the whole graph at once.
+"""
+
+import weakref
+
+
+def backward_name(op):
+    """``"log_softmax"`` -> ``"LogSoftmaxBackward"``, as PyTorch names its nodes."""
+    return "".join(part.capitalize() for part in op.split("_")) + "Backward"
+
+
+class Node:
+    """An op in the graph (``variable.grad_fn``): sends the output's gradient to the inputs.
+
+    ``edges`` lists ``(rule, target)`` pairs: ``target`` is the input Variable
+    (or, for a list argument such as ``cat``'s, a list with None where no
+    gradient is needed) and ``rule(grad, out, *args)`` its gradient.
+    """
+
+    __slots__ = ("op", "args", "edges", "out_ref", "extra", "trace", "__weakref__")
+
+    def __init__(self, op, args, edges, trace=None):
+        self.op = op
+        self.args = args
+        self.edges = edges
+        self.out_ref = None
+        self.extra = None  # a second output that needs no gradient (the indices of max)
+        self.trace = trace  # where the op was called, in anomaly mode
+
+    def name(self):
+        return backward_name(self.op)
+
+    def __repr__(self):
+        return f"<{self.name()}>"
+
+    @property
+    def next_functions(self):
+        """The nodes this one sends gradients to (None for a leaf input), as PyTorch's."""
+        return tuple(v.grad_fn for _rule, target in self.edges or () for v in _targets(target))
+
+    def inputs(self):
+        """The input Variables that receive a gradient from this node."""
+        return [v for _rule, target in self.edges or () for v in _targets(target)]
+
+    def apply(self, grad):
+        """``[(input variable, its gradient), ...]`` for the output gradient ``grad``."""
+        if self.args is None:
+            raise RuntimeError(
+                f"{self.name()}: trying to backward through the graph a second time; its "
+                "intermediate values were freed by the first backward. Pass "
+                "retain_graph=True to the first backward if you need to run it twice."
+            )
+        out = self.out_ref() if self.out_ref is not None else None
+        if self.extra is not None:
+            out = (out, self.extra)
+        pairs = []
+        for rule, target in self.edges:
+            result = rule(grad, out, *self.args)
+            if isinstance(target, list):
+                pairs.extend((v, g) for v, g in zip(target, result) if v is not None and g is not None)
+            elif result is not None:
+                pairs.append((target, result))
+        return pairs
+
+    def release(self):
+        """Free what the node keeps for backward (done after a backward without retain_graph).
+
+        Dropping the arguments and edges lets reference counting free the
+        intermediate Variables of the graph right away.
+        """
+        self.args = None
+        self.edges = None
+
+    def set_output(self, variable):
+        self.out_ref = weakref.ref(variable)
+
+
+def _targets(target):
+    if isinstance(target, list):
+        return [v for v in target if v is not None]
+    return [target]
