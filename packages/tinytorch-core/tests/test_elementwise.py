@@ -496,3 +496,33 @@ def test_softmax_of_int_tensor():
 def test_softmax_bad_dim_raises_index_error():
     with pytest.raises(IndexError):
         tt.zeros(2, 3).softmax(2)
+
+
+# ------------------------------------------------------------------ logical
+def test_logical_operators_on_masks():
+    a = tt.tensor([True, True, False, False])
+    b = tt.tensor([True, False, True, False])
+    assert (a & b).tolist() == [True, False, False, False]
+    assert (a | b).tolist() == [True, True, True, False]
+    assert (a ^ b).tolist() == [False, True, True, False]
+    assert (~a).tolist() == [False, False, True, True]
+    assert (a & b).dtype is tt.bool
+
+
+def test_logical_operators_refuse_numbers():
+    with pytest.raises(TypeError, match="bool tensors"):
+        tt.tensor([1, 2]) & tt.tensor([1, 0])
+
+
+def test_any_and_all():
+    t = tt.tensor([[0, 1, 0], [0, 0, 0]])
+    assert t.any().item() is True
+    assert t.all().item() is False
+    assert t.any(dim=1).tolist() == [True, False]
+    assert tt.tensor([[1, 2], [3, 4]]).all(dim=0, keepdim=True).tolist() == [[True, True]]
+    assert tt.zeros(0).all().item() is True  # an empty "all" is true, as in PyTorch
+
+
+def test_truth_value_of_many_elements_points_to_any_and_all():
+    with pytest.raises(RuntimeError, match=r"t\.any\(\) or t\.all\(\)"):
+        bool(tt.tensor([1, 2]))

@@ -11,7 +11,6 @@ import pytest
 
 import tinytorch.core as tt
 from tinytorch.core.dispatch import kernels
-from tinytorch.core.strides import broadcast_shapes
 from tinytorch.core.plugins import (
     OPS,
     AmbiguousKernelWarning,
@@ -21,6 +20,7 @@ from tinytorch.core.plugins import (
     manager,
     use_kernel,
 )
+from tinytorch.core.strides import broadcast_shapes
 
 
 @pytest.fixture(autouse=True)

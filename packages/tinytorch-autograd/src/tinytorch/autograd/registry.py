@@ -32,6 +32,7 @@ class GradientRegistry(Registry):
     """``tinytorch_register_gradients(registry)``: ``registry.gradient(name, **rules)``."""
 
     hook = "tinytorch_register_gradients"
+    kind = "gradient rule"
 
     def gradient(self, name, **rules):
         """Provide the gradient rules of op ``name``, one keyword per differentiable input."""

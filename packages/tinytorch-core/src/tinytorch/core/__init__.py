@@ -6,7 +6,10 @@ tensor([[3.],
         [7.]])
 """
 
-from . import dtypes
+from . import (
+    dtypes,
+    plugins,  # noqa: E402, I001  (registers core's reference kernels)
+)
 from .creation import (
     Generator,
     arange,
@@ -30,7 +33,6 @@ from .dtypes import bool, double, float64, get_default_dtype, int64, long, promo
 from .functions import *  # noqa: F403  (exp, sum, cat, ... as torch.exp, torch.sum, torch.cat)
 from .functions import __all__ as _function_names
 from .tensor import Tensor
-from . import plugins  # noqa: E402, I001  (registers core's reference kernels)
 
 
 def is_tensor(obj):

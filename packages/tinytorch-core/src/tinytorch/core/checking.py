@@ -349,8 +349,13 @@ def _joining_cases(mk, name):
         cases = [(mk.bools((2, 3)), mk.floats((2, 3)), mk.floats((2, 3))),
                  (mk.bools((3, 1)), mk.floats((1, 4)), mk.floats(())),
                  (mk.bools((4,)), mk.transposed((3, 4)), mk.ints((4,)))]
-    return [Case(c, _label(*map(lambda a: _describe(a) if not isinstance(a, list) else
-                                "[" + ", ".join(map(_describe, a)) + "]", c))) for c in cases]
+    return [Case(c, _label(*(_describe_arg(a) for a in c))) for c in cases]
+
+
+def _describe_arg(arg):
+    if isinstance(arg, list):
+        return "[" + ", ".join(map(_describe, arg)) + "]"
+    return _describe(arg)
 
 
 _GENERATORS = {

@@ -55,14 +55,24 @@ def _load_plugin(target):
 
 
 def cmd_check(args, out):
-    sys.path.insert(0, "")  # a plugin module in the current directory
+    if "" not in sys.path:
+        sys.path.insert(0, "")  # a plugin module in the current directory
     try:
         plugin = _load_plugin(args.target)
     except (ImportError, AttributeError) as error:
         print(f"tinytorch check: cannot load {args.target!r}: {error}", file=sys.stderr)
         return 2
-    if not manager.is_registered(plugin):
+    registered_here = not manager.is_registered(plugin)
+    if registered_here:
         manager.register(plugin, name=args.target)
+    try:
+        return _check_registered(plugin, args, out)
+    finally:
+        if registered_here:  # leave the session as it was (main() may run inside Python)
+            manager.unregister(plugin)
+
+
+def _check_registered(plugin, args, out):
     impls = [i for i in manager.hook.tinytorch_register_ops.get_hookimpls() if i.plugin is plugin]
     provided = {}
     for impl in impls:

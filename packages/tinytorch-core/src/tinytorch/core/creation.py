@@ -22,13 +22,14 @@ def _flatten_nested(data):
                 "lists mixed at the same level; every row must have the same length"
             )
         level = [x.tolist() if isinstance(x, Tensor) else x for x in level]
-        lengths = {len(x) for x in level}
-        if len(lengths) > 1:
-            raise ValueError(
-                f"tensor: the nested lists are ragged at depth {len(shape)}: rows of lengths "
-                f"{sorted(lengths)}; every row must have the same length"
-            )
-        shape.append(lengths.pop())
+        first = len(level[0])
+        for i, x in enumerate(level):
+            if len(x) != first:
+                raise ValueError(
+                    f"tensor: the nested lists are ragged at depth {len(shape)}: row {i} has "
+                    f"{len(x)} elements but row 0 has {first}; every row must have the same length"
+                )
+        shape.append(first)
         level = [y for x in level for y in x]
         if not shape[-1]:
             level = []

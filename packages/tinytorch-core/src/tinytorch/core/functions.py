@@ -55,12 +55,7 @@ def _method(name):
     return function
 
 
-_METHODS = (
-    "add sub mul div pow matmul maximum minimum eq ne lt le gt ge "
-    "neg exp log sqrt abs sin cos tanh sigmoid relu clamp softmax log_softmax "
-    "sum mean prod max min argmax argmin var std "
-    "reshape permute transpose squeeze unsqueeze flatten masked_fill clone"
-).split()
+_METHODS = ["add", "sub", "mul", "div", "pow", "matmul", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge", "neg", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "clamp", "softmax", "log_softmax", "sum", "mean", "prod", "max", "min", "argmax", "argmin", "var", "std", "reshape", "permute", "transpose", "squeeze", "unsqueeze", "flatten", "masked_fill", "clone"]
 
 globals().update({name: _method(name) for name in _METHODS})
 

@@ -113,6 +113,7 @@ class Registry:
     """
 
     hook = None  # the name of the hook this registry serves
+    kind = "entry"  # what one registration is called in messages
 
     def __init__(self, plugin):
         self.plugin = plugin
@@ -123,6 +124,7 @@ class OpRegistry(Registry):
     """``tinytorch_register_ops(registry)``: ``registry.kernel(name, fn)``."""
 
     hook = "tinytorch_register_ops"
+    kind = "kernel"
 
     @property
     def kernels(self):
@@ -285,12 +287,12 @@ class Manager(pluggy.PluginManager):
 
 
 def _warn_ambiguous(resolved, registry_class):
-    what = registry_class.hook.removeprefix("tinytorch_register_")
+    what = registry_class.kind
     for name, providers in resolved.items():
         ordinary = [p.plugin for p in providers if not (p.tryfirst or p.trylast)]
         if len(ordinary) > 1:
             warnings.warn(
-                f"'{name}' has {what} from plugins {', '.join(repr(p) for p in ordinary)}; "
+                f"'{name}' has a {what} from each of the plugins {', '.join(repr(p) for p in ordinary)}; "
                 f"'{ordinary[0]}' wins because it was registered last, but the order in which "
                 "installed plugins load is not stable: mark the one you want with "
                 "@hookimpl(tryfirst=True), or block the other with TINYTORCH_DISABLE_PLUGINS",

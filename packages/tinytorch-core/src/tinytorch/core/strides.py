@@ -87,6 +87,48 @@ def gather(storage, shape, strides, offset=0):
     return list(chain.from_iterable(map(storage.__getitem__, map(slice, starts, ends, repeat(stride)))))
 
 
+def view_strides(shape, strides, new_shape):
+    """Strides that show a ``shape``/``strides`` layout as ``new_shape`` without a copy, or None.
+
+    A view can split or merge dimensions only within runs of dimensions that
+    are laid out one after the other in storage (each stride the next one
+    times its size). Walking the old dims from the right, each such run must
+    be covered exactly by a run of new dims. This is PyTorch's rule for
+    ``view``; ``reshape`` copies when it returns None.
+    """
+    if is_contiguous(shape, strides) or prod(shape) == 0:
+        return contiguous_strides(new_shape)
+    new_strides = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    base = strides[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        tensor_numel *= shape[d]
+        run_ends = d == 0 or (shape[d - 1] != 1 and strides[d - 1] != tensor_numel * base)
+        if run_ends:
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                new_strides[view_d] = view_numel * base
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if d > 0:
+                base = strides[d - 1]
+                tensor_numel = view_numel = 1
+    return tuple(new_strides) if view_d == -1 else None
+
+
+def dense_strides_span(shape, strides):
+    """True when the layout covers a block of storage exactly once (a permuted contiguous one)."""
+    dims = sorted((st, sz) for sz, st in zip(shape, strides) if sz != 1)
+    step = 1
+    for stride, size in dims:
+        if stride != step:
+            return False
+        step *= size
+    return True
+
+
 def broadcast_shapes(a, b, op="broadcast"):
     """The shape two shapes broadcast to, by PyTorch's rule.
 

@@ -123,8 +123,7 @@ class Tensor:
         if prod(self.shape) != 1:
             raise RuntimeError(
                 f"the truth value of a tensor with {self.numel()} elements (shape "
-                f"{self.shape}) is ambiguous; use .any() or .all() style reductions "
-                "such as (t != 0).sum() > 0"
+                f"{self.shape}) is ambiguous; use t.any() or t.all()"
             )
         return bool(self.item())
 
@@ -227,6 +226,27 @@ class Tensor:
         if self.dtype is not dtypes.bool:
             raise TypeError(f"~ (logical not) needs a bool tensor, got {self.dtype}")
         return _k["eq"](self, _operand(False))
+
+    def __and__(self, other):
+        return _logical(self, other, "&", _k["mul"])
+
+    def __or__(self, other):
+        return _logical(self, other, "|", _k["add"])
+
+    def __xor__(self, other):
+        return _logical(self, other, "^", _k["ne"])
+
+    __rand__ = __and__
+    __ror__ = __or__
+    __rxor__ = __xor__
+
+    def any(self, dim=None, keepdim=False):
+        """True where any element (along ``dim``) is nonzero."""
+        return _k["gt"](_k["sum"](_k["ne"](self, _FALSE), dim, keepdim), _ZERO)
+
+    def all(self, dim=None, keepdim=False):
+        """True where every element (along ``dim``) is nonzero."""
+        return _k["eq"](_k["sum"](_k["eq"](self, _FALSE), dim, keepdim), _ZERO)
 
     def __eq__(self, other):
         other = other if type(other) is Tensor else _operand(other)
@@ -477,6 +497,19 @@ def _operand(value):
 as_operand = _operand
 
 
+def _logical(a, b, symbol, kernel):
+    """``&``, ``|`` and ``^`` of bool tensors, from mul, add ("or" for bools) and ne."""
+    b = _operand(b)
+    if b is None:
+        return NotImplemented
+    if a.dtype is not dtypes.bool or b.dtype is not dtypes.bool:
+        raise TypeError(
+            f"{symbol}: tinyTorch's logical operators take bool tensors, got {a.dtype} "
+            f"and {b.dtype}; compare first, e.g. (a > 0) {symbol} (b > 0)"
+        )
+    return kernel(a, b)
+
+
 def _operand_or_raise(value, op):
     operand = _operand(value)
     if operand is None:
@@ -484,6 +517,8 @@ def _operand_or_raise(value, op):
     return operand
 
 
+_FALSE = Tensor([False], (), dtype=dtypes.bool)
+_ZERO = Tensor([0], (), dtype=dtypes.int64)
 _SYMBOLS = {"add_": "+", "sub_": "-", "mul_": "*", "div_": "/"}
 
 

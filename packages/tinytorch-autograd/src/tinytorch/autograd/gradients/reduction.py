@@ -39,7 +39,7 @@ def _extreme(grad, out, a, dim, keepdim):
     if dim is None:  # a 0-d result: the gradient is shared by every element equal to it
         mask = (a == out).float()
         return grad * mask / mask.sum()
-    values, indices = out
+    _values, indices = out
     d = normalize_dims(dim, a.ndim, "backward")[0] if a.ndim else 0
     if not keepdim and a.ndim:
         indices = indices.unsqueeze(d)

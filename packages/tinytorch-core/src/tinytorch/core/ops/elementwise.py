@@ -125,8 +125,11 @@ def add(a, b):
 
 
 def sub(a, b):
-    if a.dtype is dtypes.bool and b.dtype is dtypes.bool:
-        raise TypeError("sub: subtracting two bool tensors is not supported; use ^ or logical ops")
+    if a.dtype is dtypes.bool or b.dtype is dtypes.bool:
+        raise TypeError(
+            "sub: subtraction with a bool tensor is not supported (as in PyTorch); "
+            "for masks use ~ or ^, or convert with .long() first"
+        )
     shape, av, bv = broadcast_operands(a, b, "sub")
     return _finish(list(map(operator.sub, av, bv)), shape, dtypes.promote_types(a.dtype, b.dtype), a, b)
 
@@ -147,6 +150,8 @@ def div(a, b):
 def pow(a, b):  # noqa: A001  (the op's name)
     shape, av, bv = broadcast_operands(a, b, "pow")
     dtype = dtypes.promote_types(a.dtype, b.dtype)
+    if dtype is dtypes.bool:
+        raise TypeError("pow: not supported for two bool tensors; convert with .long() first")
     if dtype is dtypes.float64:
         values = _run(math.pow, _ieee_pow, av, bv)
         return Tensor(values, shape, dtype=dtype)
@@ -228,16 +233,18 @@ def neg(a):
     return Tensor(list(map(operator.neg, a.values())), a.shape, dtype=a.dtype)
 
 
-def abs(a):  # noqa: A001  (the op's name)
-    values = list(map(operator.abs, a.values()))
+def _refuse_bool(a, op):
     if a.dtype is dtypes.bool:
-        values = list(map(bool, values))
-    return Tensor(values, a.shape, dtype=a.dtype)
+        raise TypeError(f"{op}: not supported for bool tensors (as in PyTorch); convert with .long() first")
+
+
+def abs(a):  # noqa: A001  (the op's name)
+    _refuse_bool(a, "abs")
+    return Tensor(list(map(operator.abs, a.values())), a.shape, dtype=a.dtype)
 
 
 def relu(a):
-    if a.dtype is dtypes.bool:
-        return Tensor(list(a.values()), a.shape, dtype=a.dtype)
+    _refuse_bool(a, "relu")
     zero = 0.0 if a.dtype is dtypes.float64 else 0
     # max(x, 0) returns x itself when x is nan (nan > 0 is False), as PyTorch.
     return Tensor(list(map(max, a.values(), repeat(zero))), a.shape, dtype=a.dtype)

@@ -36,9 +36,12 @@ How it is computed
 ``_parse`` turns the key into per-dim items (``...`` expanded, lists turned
 into index arrays), ``_walk`` builds the basic view (shape, strides, offset)
 and turns each advanced item into a flat list of storage offsets, and
-``resolve`` broadcasts and places those offsets and returns the storage
-position of every selected element. ``getitem`` gathers from those positions,
-``setitem`` scatters into them (the last write wins for repeated indices).
+``resolve`` broadcasts and places those offsets and returns a *selection*:
+the storage position of every selected element, kept compact (positions of
+the leading dims, the advanced offsets, and even trailing runs) so that
+``getitem`` gathers and ``setitem`` scatters a whole row with one slice
+where it can. ``selection_positions`` expands a selection into the full
+position list. For repeated indices in ``setitem`` the last write wins.
 """
 
 from collections import deque

@@ -11,11 +11,12 @@ from math import prod
 from .. import dtypes
 from ..strides import (
     broadcast_strides,
-    contiguous_strides,
+    dense_strides_span,
+    gather,
     infer_shape,
     normalize_dim,
-    gather,
     normalize_dims,
+    view_strides,
 )
 from ..tensor import Tensor
 
@@ -31,19 +32,21 @@ def expanded_values(a, shape):
 
 def view(a, shape):
     shape = infer_shape(shape, a.numel(), "view")
-    if not a.is_contiguous():
+    strides = view_strides(a.shape, a.strides, shape)
+    if strides is None:
         raise RuntimeError(
             f"view: a tensor of shape {a.shape} with strides {a.strides} is not "
             f"contiguous, so its elements cannot be regrouped as {shape} without a "
             "copy; use .reshape(...) instead, or call .contiguous() first"
         )
-    return Tensor(a.storage, shape, contiguous_strides(shape), a.offset, a.dtype)
+    return Tensor(a.storage, shape, strides, a.offset, a.dtype)
 
 
 def reshape(a, shape):
     shape = infer_shape(shape, a.numel(), "reshape")
-    if a.is_contiguous():
-        return Tensor(a.storage, shape, contiguous_strides(shape), a.offset, a.dtype)
+    strides = view_strides(a.shape, a.strides, shape)
+    if strides is not None:
+        return Tensor(a.storage, shape, strides, a.offset, a.dtype)
     return Tensor(a.values(), shape, dtype=a.dtype)
 
 
@@ -143,6 +146,10 @@ def contiguous(a):
 
 
 def clone(a):
+    """A copy with its own storage; a permuted layout (a transpose) keeps its strides, as in PyTorch."""
+    n = a.numel()
+    if not a.is_contiguous() and n and dense_strides_span(a.shape, a.strides):
+        return Tensor(a.storage[a.offset : a.offset + n], a.shape, a.strides, 0, a.dtype)
     return Tensor(list(a.values()), a.shape, dtype=a.dtype)
 
 
