@@ -45,7 +45,8 @@ class Skip(Exception):
 
 
 #: Target kinds: how the figure is computed from the two best times (seconds)
-#: and how it is compared with the target.
+#: and the case's ``ops`` (operations per call), and how it is compared with
+#: the target.
 #:
 #: ``"ratio>="``  figure = reference_time / tinytorch_time (the speed of
 #:                tinyTorch relative to the reference; 1.0 = as fast, 0.5 = half
@@ -53,18 +54,28 @@ class Skip(Exception):
 #: ``"diff_us<="`` figure = (tinytorch_time - reference_time) in microseconds
 #:                (what tinyTorch adds on top of the reference); PASS when
 #:                figure <= target.
+#: ``"us_per_op<="`` figure = tinytorch_time / ops in microseconds: an absolute
+#:                cost per operation (e.g. per op of a 10,000-op graph), for
+#:                targets stated that way; the reference is shown for context
+#:                only. PASS when figure <= target.
 KINDS = {
     "ratio>=": (
-        lambda tt_s, ref_s: ref_s / tt_s,
+        lambda tt_s, ref_s, ops: ref_s / tt_s,
         lambda fig, target: fig >= target,
         lambda fig: f"{fig:.2f}x",
         lambda target: f">= {target:g}x",
     ),
     "diff_us<=": (
-        lambda tt_s, ref_s: (tt_s - ref_s) * 1e6,
+        lambda tt_s, ref_s, ops: (tt_s - ref_s) * 1e6,
         lambda fig, target: fig <= target,
         lambda fig: f"{fig:+.2f} us",
         lambda target: f"<= {target:g} us",
+    ),
+    "us_per_op<=": (
+        lambda tt_s, ref_s, ops: tt_s / ops * 1e6,
+        lambda fig, target: fig <= target,
+        lambda fig: f"{fig:.3g} us/op",
+        lambda target: f"<= {target:g} us/op",
     ),
 }
 
@@ -81,10 +92,11 @@ class Case:
         reference: ``reference(ctx) -> result``; the timed reference code.
             Both callables are called the same way, so the call overhead is
             the same on each side (it cancels out of a ``diff_us<=`` figure).
-        kind: ``"ratio>="`` or ``"diff_us<="`` (see :data:`KINDS`), or None
-            (the default) for an informational row: it shows the ratio and
-            has no target.
-        target: the number the figure is compared with.
+        kind: ``"ratio>="``, ``"diff_us<="`` or ``"us_per_op<="`` (see
+            :data:`KINDS`), or None (the default) for an informational row
+            that shows the ratio.
+        target: the number the figure is compared with.  A kind without a
+            target is an informational row that shows that kind's figure.
         check: ``check(tt_result, ref_result, ctx)``, called once before
             timing; raise ``AssertionError`` (or return False) when the results
             differ.  Default: :func:`assert_close` on the two results.  Pass
@@ -98,6 +110,11 @@ class Case:
             time); None takes the runner's ``--clock`` (cpu by default). Use
             ``"wall"`` where the cost includes waiting or other processes (file
             I/O, DataLoader workers): CPU time does not see them.
+        ops: how many operations one call of ``tinytorch`` performs, for the
+            ``"us_per_op<="`` kind (default 1).
+        repeat: at most this many samples per side, whatever ``--repeat`` says
+            (None: no cap).  For a side so slow (seconds per call) that the
+            usual five samples would take minutes.
     """
 
     __slots__ = (
@@ -111,6 +128,8 @@ class Case:
         "reference_code",
         "gc",
         "clock",
+        "ops",
+        "repeat",
     )
 
     def __init__(
@@ -125,6 +144,8 @@ class Case:
         reference_code="",
         gc=False,
         clock=None,
+        ops=1,
+        repeat=None,
     ):
         if kind is not None and kind not in KINDS:
             raise ValueError(
@@ -132,8 +153,10 @@ class Case:
             )
         if clock not in (None, "cpu", "wall"):
             raise ValueError(f"Case {name!r}: clock must be 'cpu', 'wall' or None")
-        if kind is not None and target is None:
-            raise ValueError(f"Case {name!r}: kind {kind!r} needs a target")
+        if ops <= 0:
+            raise ValueError(f"Case {name!r}: ops must be positive")
+        if repeat is not None and repeat < 1:
+            raise ValueError(f"Case {name!r}: repeat must be at least 1")
         self.name = name
         self.setup = setup
         self.tinytorch = tinytorch
@@ -144,6 +167,8 @@ class Case:
         self.reference_code = reference_code
         self.gc = gc
         self.clock = clock
+        self.ops = ops
+        self.repeat = repeat
 
     def __repr__(self):
         return f"Case({self.name!r}, kind={self.kind!r}, target={self.target!r})"

@@ -41,9 +41,10 @@ SHAPES = [
     ("3x4", "()"),
     ("()", "()"),
     ("3x4", "1"),
-    ("4x3.T", "3x4"),
-    ("4x3.T", "4"),
-    ("2x4x3.T", "3x4.T"),
+    ("3x4.T", "3x4"),
+    ("3x4.T", "4"),
+    ("2x3x4.T", "3x4.T"),
+    ("3x1", "3x4.T"),
 ]
 
 
@@ -191,3 +192,28 @@ EDGES = [
 @pytest.mark.parametrize("fn, specs", [r[1:] for r in EDGES], ids=[r[0] for r in EDGES])
 def test_edge_values(fn, specs):
     check_grads(fn, specs)
+
+
+# the function spellings with a plain Tensor as the first argument and a
+# Variable as the second (``torch.mul(t, v)``): "Variables, Tensors and Python
+# numbers mix freely"
+FUNCTIONS_TENSOR_FIRST = {
+    "L.add(t, x)": (lambda L, t, x: L.add(t, x), "normal"),
+    "L.sub(t, x)": (lambda L, t, x: L.sub(t, x), "normal"),
+    "L.mul(t, x)": (lambda L, t, x: L.mul(t, x), "normal"),
+    "L.div(t, x)": (lambda L, t, x: L.div(t, x), "away"),
+    "L.pow(t, x)": (lambda L, t, x: L.pow(t.abs() + 0.5, x), "normal"),
+    "L.maximum(t, x)": (lambda L, t, x: L.maximum(t, x), "normal"),
+    "L.minimum(t, x)": (lambda L, t, x: L.minimum(t, x), "normal"),
+    "t.max(x)": (lambda L, t, x: t.max(x), "normal"),
+    "t.min(x)": (lambda L, t, x: t.min(x), "normal"),
+    "t.mul(x)": (lambda L, t, x: t.mul(x), "normal"),
+    "t ** x": (lambda L, t, x: (t.abs() + 0.5) ** x, "normal"),
+    "t / x": (lambda L, t, x: t / x, "away"),
+}
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS_TENSOR_FIRST))
+def test_functions_with_a_plain_tensor_first(name):
+    fn, domain = FUNCTIONS_TENSOR_FIRST[name]
+    check_grads(fn, [const("3x4"), "4" if domain == "normal" else f"4:{domain}"])

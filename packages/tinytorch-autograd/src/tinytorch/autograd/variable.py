@@ -366,6 +366,9 @@ class Variable:
     def sigmoid(self):
         return _apply("sigmoid", (self,))
 
+    def erf(self):
+        return _apply("erf", (self,))
+
     def relu(self):
         return _apply("relu", (self,))
 
@@ -569,7 +572,7 @@ def _wrap(data, node=None):
 def _apply(op, args, copy_first=False):
     """Run op ``op`` on ``args`` (Variables, Tensors, plain values) and record it if needed."""
     data = [
-        [_data(t) for t in a] if type(a) is list else (a.data if type(a) is Variable else a)
+        [_data(t) for t in a] if type(a) is list else (a.data if isinstance(a, Variable) else a)
         for a in args
     ]
     if copy_first:  # setitem writes in place: into a copy here, so the graph stays functional
@@ -600,7 +603,7 @@ def _edges(entry, args):
             targets = [t if isinstance(t, Variable) and t.requires_grad else None for t in arg]
             if any(t is not None for t in targets):
                 edges.append((rule, targets))
-        elif type(arg) is Variable and arg.requires_grad:
+        elif isinstance(arg, Variable) and arg.requires_grad:
             edges.append((rule, arg))
     return edges
 

@@ -2,6 +2,7 @@
 
     tinytorch ops                  each op, the plugin serving it, what it shadows
     tinytorch plugins              the registered plugins and where they come from
+    tinytorch layers               each layer of tinytorch.nn and the plugin providing it
     tinytorch check MODULE[:OBJ]   register a plugin, check_kernel every kernel it provides
 """
 
@@ -45,6 +46,21 @@ def cmd_plugins(args, out):
         hooks = ", ".join(sorted(h.name for h in manager.get_hookcallers(plugin) or []))
         rows.append((name, source, hooks or "-"))
     print(_table(rows, ("plugin", "from", "hooks")), file=out)
+    return 0
+
+
+def cmd_layers(args, out):
+    manager.load_plugins()
+    kind = next((k for k in manager.registries() if k.hook == "tinytorch_register_layers"), None)
+    if kind is None:
+        print("no layers: they come with tinytorch-nn (pip install tinytorch-nn)", file=out)
+        return 1
+    resolved = manager.collect(kind)
+    rows = [
+        (name, providers[0].plugin, ", ".join(p.plugin for p in providers[1:]) or "-")
+        for name, providers in sorted(resolved.items())
+    ]
+    print(_table(rows, ("layer", "provided by", "shadows")), file=out)
     return 0
 
 
@@ -101,6 +117,7 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("ops", help="each op, the plugin serving it, and what it shadows")
     commands.add_parser("plugins", help="the registered plugins")
+    commands.add_parser("layers", help="each layer of tinytorch.nn and the plugin providing it")
     check = commands.add_parser("check", help="check every kernel a plugin provides")
     check.add_argument("target", metavar="MODULE[:OBJECT]", help="the plugin to check")
     return parser
@@ -109,7 +126,8 @@ def build_parser():
 def main(argv=None, out=None):
     args = build_parser().parse_args(argv)
     out = out or sys.stdout
-    return {"ops": cmd_ops, "plugins": cmd_plugins, "check": cmd_check}[args.command](args, out)
+    commands = {"ops": cmd_ops, "plugins": cmd_plugins, "layers": cmd_layers, "check": cmd_check}
+    return commands[args.command](args, out)
 
 
 if __name__ == "__main__":

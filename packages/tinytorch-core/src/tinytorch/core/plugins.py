@@ -189,6 +189,10 @@ class Manager(pluggy.PluginManager):
         table.refill = lambda: fill(table, self.collect(registry_class))
         table.clear()
 
+    def registries(self):
+        """The registry classes connected with ``add_registry`` (kernels, gradients, layers...)."""
+        return list(self._kinds)
+
     # -- registration -------------------------------------------------------
     def register(self, plugin, name=None):
         if name is not None and self.get_plugin(name) is plugin:

@@ -387,6 +387,9 @@ class Tensor:
     def sigmoid(self):
         return _k["sigmoid"](self)
 
+    def erf(self):
+        return _k["erf"](self)
+
     def relu(self):
         return _k["relu"](self)
 

@@ -4,7 +4,11 @@
 input's shape, so these rules never think about broadcasting.
 """
 
+import math
+
 import tinytorch.core as tt
+
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
 def _sign(a):
@@ -52,6 +56,7 @@ RULES = {
     "sin": {"a": lambda grad, out, a: grad * a.cos()},
     "cos": {"a": lambda grad, out, a: -grad * a.sin()},
     "tanh": {"a": lambda grad, out, a: grad * (1 - out * out)},
+    "erf": {"a": lambda grad, out, a: grad * _TWO_OVER_SQRT_PI * (-(a * a)).exp()},
     "sigmoid": {"a": lambda grad, out, a: grad * out * (1 - out)},
     "relu": {"a": lambda grad, out, a: grad * (a > 0).float()},
     "clamp": {"a": _clamp},

@@ -57,6 +57,7 @@ def _specs():
         "sin": "sine",
         "cos": "cosine",
         "tanh": "hyperbolic tangent",
+        "erf": "the error function (for GELU)",
         "sigmoid": "1 / (1 + exp(-a)), computed stably",
         "relu": "max(a, 0)",
     }

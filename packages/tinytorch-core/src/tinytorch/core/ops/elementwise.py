@@ -224,6 +224,7 @@ sqrt = _float_unary("sqrt", math.sqrt, _ieee_sqrt)
 sin = _float_unary("sin", math.sin, _ieee_sin)
 cos = _float_unary("cos", math.cos, _ieee_cos)
 tanh = _float_unary("tanh", math.tanh, math.tanh)
+erf = _float_unary("erf", math.erf, math.erf)
 sigmoid = _float_unary("sigmoid", _sigmoid, _ieee_sigmoid)
 
 

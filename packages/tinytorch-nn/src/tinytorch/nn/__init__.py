@@ -1,0 +1,39 @@
+"""tinytorch-nn: Module, layers, losses, ``functional`` and ``init``.
+
+>>> import tinytorch.core as tt
+>>> from tinytorch import nn
+>>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+>>> model(tt.randn(3, 4)).shape
+(3, 2)
+
+The layers are not attributes of this module: they are registered through
+the plugin hook ``tinytorch_register_layers`` (nn's own as well as those of
+tinytorch-vision, tinytorch-text and any learner's plugin), and
+``nn.<Name>`` looks them up; ``tinytorch layers`` lists them.
+"""
+
+from . import functional, init
+from .module import Module, Parameter
+from .registry import LayerRegistry, find_layer, layers, register_own_layers
+
+register_own_layers()
+
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return find_layer(name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(layers.keys() or _all_layers()))
+
+
+def _all_layers():
+    try:
+        layers["Linear"]  # fills the table
+    except LookupError:
+        pass
+    return layers.keys()
