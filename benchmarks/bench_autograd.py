@@ -157,7 +157,9 @@ def _ref_step(c):
     g2_cols = [g2[j::O] for j in range(O)]
     db2 = [sum(col) for col in g2_cols]
     dW2 = _mm([h[k::H] for k in range(H)], g2_cols)
-    dh = _mm([g2[i : i + O] for i in range(0, B * O, O)], [W2[k : k + O] for k in range(0, H * O, O)])
+    dh = _mm(
+        [g2[i : i + O] for i in range(0, B * O, O)], [W2[k : k + O] for k in range(0, H * O, O)]
+    )
     g1 = [g if v > 0.0 else 0.0 for g, v in zip(dh, h)]
     g1_cols = [g1[j::H] for j in range(H)]
     db1 = [sum(col) for col in g1_cols]
@@ -339,7 +341,7 @@ CASES = [
         "ratio>=",
         100,
         check=_check_micrograd,
-        repeat=2,  # about 1.5 s per micrograd step: 3 samples (with calibration)
+        repeat=2,  # ~1.5 s per micrograd step (+1.5 s to collect its graph): check run + 1
         reference_code="micrograd 0.1.0 nn.MLP(64, [128, 10]), MSE, batch 32, gc off",
     ),
     Case(
@@ -355,7 +357,7 @@ CASES = [
         reference_code="the same chain on plain Tensors, forward only",
     ),
     Case(
-        "tensor chain 10k ops (no grad)",
+        "tensor chain 10k ops no grad",
         _chain_setup,
         _chain_tensor,
         _chain_lists,

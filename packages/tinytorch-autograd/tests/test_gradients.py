@@ -13,7 +13,7 @@ from autograd_helpers import leaf, make_tensor, tleaf
 
 import tinytorch.core as tt
 from tinytorch.autograd import Variable, gradcheck
-from tinytorch.autograd.registry import NOT_DIFFERENTIABLE, gradient_params, gradients
+from tinytorch.autograd.registry import NOT_DIFFERENTIABLE, gradient_params, gradient_table
 from tinytorch.core.plugins import OPS
 
 CASES = []
@@ -78,6 +78,7 @@ SMOOTH = {
     "cos": lambda a: a.cos(),
     "tanh": lambda a: a.tanh(),
     "sigmoid": lambda a: a.sigmoid(),
+    "erf": lambda a: a.erf(),
 }
 POSITIVE = {"log": lambda a: a.log(), "sqrt": lambda a: a.sqrt()}
 KINKED = {"abs": lambda a: a.abs(), "relu": lambda a: a.relu()}
@@ -220,10 +221,10 @@ case("setitem", "into-view", _assign_view, lambda: (tleaf(4, 5), leaf(2, seed=1)
 case("setitem", "number", lambda a: _assign(slice(1, 3))(a, 0.5), lambda: (tleaf(4, 5),))
 case("setitem", "value-only", lambda v: _assign(2)(Variable(make_tensor((4, 5))), v), lambda: (tleaf(5),))
 
-case("index_add", "rows-repeated", lambda a, v: a.index_add([0, 2, 2], v), lambda: (tleaf(4, 5), leaf(3, 5, seed=1)))
-case("index_add", "column", lambda a, v: a.index_add((slice(None), 1), v), lambda: (tleaf(4, 5), tleaf(4, seed=1)))
-case("index_add", "same-place-twice", lambda a, v: a.index_add(([1, 1], [0, 0]), v), lambda: (tleaf(4, 5), leaf(seed=1)))
-case("index_add", "3d-last", lambda a, v: a.index_add((Ellipsis, [2, 0, 2]), v), lambda: (leaf(2, 3, 4), leaf(2, 3, 3, seed=1)))
+case("add_at", "rows-repeated", lambda a, v: a.add_at([0, 2, 2], v), lambda: (tleaf(4, 5), leaf(3, 5, seed=1)))
+case("add_at", "column", lambda a, v: a.add_at((slice(None), 1), v), lambda: (tleaf(4, 5), tleaf(4, seed=1)))
+case("add_at", "same-place-twice", lambda a, v: a.add_at(([1, 1], [0, 0]), v), lambda: (tleaf(4, 5), leaf(seed=1)))
+case("add_at", "3d-last", lambda a, v: a.add_at((Ellipsis, [2, 0, 2]), v), lambda: (leaf(2, 3, 4), leaf(2, 3, 3, seed=1)))
 
 case("masked_fill", "variable-value", lambda a, v: a.masked_fill(mask(4, 5, seed=3), v), lambda: (tleaf(4, 5), leaf(seed=1)))
 case("masked_fill", "broadcast-mask", lambda a, v: a.masked_fill(mask(5, seed=4), v), lambda: (tleaf(4, 5), leaf(seed=1)))
@@ -278,7 +279,7 @@ def test_the_differentiable_ops_are_the_expected_ones():
 
 
 def test_every_op_with_a_gradient_rule_has_a_gradcheck_case():
-    with_rule = [name for name in OPS if gradients[name] is not NOT_DIFFERENTIABLE]
+    with_rule = [name for name in OPS if gradient_table[name] is not NOT_DIFFERENTIABLE]
     assert sorted(with_rule) == _ops_with_rules()
     covered = {p.values[0] for p in CASES}
     missing = sorted(set(_ops_with_rules()) - covered)

@@ -27,6 +27,7 @@ ELEMENTWISE = [
     pytest.param(lambda a: a.cos(), lambda: (tleaf(3, 4, low=-2.0, high=2.0),), id="cos"),
     pytest.param(lambda a: a.tanh(), lambda: (tleaf(3, 4, low=-2.0, high=2.0),), id="tanh"),
     pytest.param(lambda a: a.sigmoid(), lambda: (tleaf(3, 4, low=-2.0, high=2.0),), id="sigmoid"),
+    pytest.param(lambda a: a.erf(), lambda: (tleaf(3, 4, low=-2.0, high=2.0),), id="erf"),
     pytest.param(lambda a: a.relu(), lambda: (tleaf(3, 4, kind="grid", offset=0.2),), id="relu"),
     pytest.param(lambda a: a.clamp(-0.5, 0.5), lambda: (tleaf(3, 4, kind="grid", offset=0.2),), id="clamp"),
     pytest.param(lambda a: a.softmax(1), lambda: (tleaf(3, 4),), id="softmax"),

@@ -12,19 +12,19 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from _grad_parity import check_grads, const, leaf  # noqa: E402
+from _grad_parity import check_grads, const  # noqa: E402
 
 S = slice
 ALL = slice(None)
 
-# (id, key); the input is a 4x5x6 leaf, and a transposed one of the same shape
+# (id, key); the input is a 4x5x6 leaf, and a transposed (non-contiguous) one of that shape
 GETITEM = [
     ("int", lambda L, x: 1),
     ("negative int", lambda L, x: -1),
     ("three ints give 0-d", lambda L, x: (1, -2, 3)),
     ("slice", lambda L, x: S(1, 3)),
     ("slice with step", lambda L, x: (S(None, None, 2), S(1, None, 3))),
-    ("slices on every dim", lambda L, x: (S(1, 3), S(None, None, 2), S(4, 0, -1) if False else S(0, 5, 2))),
+    ("slices on every dim", lambda L, x: (S(1, 3), S(None, None, 2), S(0, 5, 2))),
     ("empty slice", lambda L, x: S(3, 1)),
     ("slice then int", lambda L, x: (ALL, 2)),
     ("Ellipsis int", lambda L, x: (..., 1)),
@@ -52,7 +52,7 @@ GETITEM = [
     ("bool mask and int list", lambda L, x: (L.tensor([True, False, True, False]), ALL, [1, 1])),
 ]
 
-GETITEM_CASES = [(row, spec) for row in GETITEM for spec in ("4x5x6", "4x6x5.T")]
+GETITEM_CASES = [(row, spec) for row in GETITEM for spec in ("4x5x6", "4x5x6.T")]
 
 
 @pytest.mark.parametrize("key, spec", [(r[1], s) for r, s in GETITEM_CASES],
@@ -138,7 +138,7 @@ def test_setitem_of_a_view_of_a_non_leaf():
 
 def test_setitem_value_used_elsewhere():
     def fn(L, x, v):
-        y = x.tanh()
+        y = x.sin()  # sin keeps its input for backward, so PyTorch allows writing into y
         y[0] = v
         return y * v
     check_grads(fn, ["3x4", "4"])

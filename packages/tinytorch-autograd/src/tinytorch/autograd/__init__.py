@@ -14,7 +14,7 @@ from .engine import backward, grad
 from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .registry import GradientRegistry, gradients, register_reference_rules
+from .registry import GradientRegistry, gradient_table, register_reference_rules
 from .variable import Variable
 
 register_reference_rules()
@@ -33,7 +33,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
-    "gradients",
+    "gradient_table",
     "is_grad_enabled",
     "no_grad",
     "set_grad_enabled",

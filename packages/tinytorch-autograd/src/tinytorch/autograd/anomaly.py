@@ -10,6 +10,8 @@ import math
 import os
 import traceback
 
+from .grad_mode import Switch
+
 
 class _State:
     enabled = False
@@ -38,24 +40,8 @@ def check_gradient(node, variable, grad):
     )
 
 
-class detect_anomaly:  # noqa: N801  (PyTorch's name)
+class detect_anomaly(Switch):  # noqa: N801  (PyTorch's name)
     """Context manager (and decorator) that checks every gradient for nan/inf."""
 
-    def __enter__(self):
-        self.previous = state.enabled
-        state.enabled = True
-        return self
-
-    def __exit__(self, *exc):
-        state.enabled = self.previous
-        return False
-
-    def __call__(self, fn):
-        import functools
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with detect_anomaly():
-                return fn(*args, **kwargs)
-
-        return wrapper
+    state = state
+    mode = True

@@ -6,7 +6,7 @@ shape; edges point the way the forward computation went.
 """
 
 
-def to_dot(variable, name="graph"):
+def to_dot(variable, name="tinytorch"):
     """DOT text for the graph that produced ``variable``."""
     lines = [f"digraph {name} {{", "  rankdir=LR;", '  node [fontname="Helvetica"];']
     ids = {}

@@ -131,7 +131,11 @@ def run_backward(roots, gradients, retain_graph, create_graph, capture=None):
     with set_grad_enabled(create_graph):
         for root, grad in _initial_gradients(roots, gradients):
             send(root, grad)
-        for node in topological_order([r.grad_fn for r in roots if r.grad_fn is not None]):
+        order = topological_order([r.grad_fn for r in roots if r.grad_fn is not None])
+        # each node holds its output weakly (no cycles); the walk holds them all until it ends,
+        # since releasing a consumer may drop the last other reference to a producer's output
+        outputs = [node.out_ref() if node.out_ref is not None else None for node in order]
+        for node in order:
             grad = node_grads.pop(node, None)
             if grad is None:  # nothing flowed into this branch
                 continue
@@ -155,6 +159,7 @@ def run_backward(roots, gradients, retain_graph, create_graph, capture=None):
                 if anomaly.state.enabled:
                     anomaly.check_gradient(node, variable, g)
                 send(variable, g)
+        del outputs
     results = {}
     for key, (leaf, grad) in leaf_grads.items():
         grad = _run_hooks(leaf, grad) if leaf._hooks else grad

@@ -38,10 +38,14 @@ class FunctionCtx:
     def saved_tensors(self):
         return tuple(t() if isinstance(t, weakref.ref) else t for t in self._saved)
 
-    def _forget_outputs(self, outputs):
-        """Hold saved outputs weakly: an output keeping its own node alive would be a cycle."""
-        ids = {id(o) for o in outputs}
-        self._saved = tuple(weakref.ref(t) if id(t) in ids else t for t in self._saved)
+    def _forget_outputs(self, returned, output):
+        """Hold a saved output weakly: an output keeping its own node alive would be a cycle.
+
+        ``returned`` is what forward returned, ``output`` the Variable that
+        ``apply`` hands out in its place (the one backward must see).
+        """
+        ids = {id(returned), id(output)}
+        self._saved = tuple(weakref.ref(output) if id(t) in ids else t for t in self._saved)
 
 
 class FunctionNode(Node):
@@ -106,5 +110,5 @@ class Function:
         node = FunctionNode(cls, ctx, args, [a for a, n in zip(args, needs) if n])
         node.edges = [(None, a) for a, n in zip(args, needs) if n]
         out = _wrap(data, node)
-        ctx._forget_outputs([result, out])
+        ctx._forget_outputs(result, out)
         return out

@@ -45,18 +45,19 @@ class set_grad_enabled:  # noqa: N801  (PyTorch's name)
         return wrapper
 
 
-class _Switch:
-    """Base of no_grad / enable_grad: a context manager and a decorator."""
+class Switch:
+    """A flag set for a ``with`` block or a decorated call: no_grad, enable_grad, detect_anomaly."""
 
+    state = state
     mode = True
 
     def __enter__(self):
-        self.previous = state.enabled
-        state.enabled = self.mode
+        self.previous = self.state.enabled
+        self.state.enabled = self.mode
         return self
 
     def __exit__(self, *exc):
-        state.enabled = self.previous
+        self.state.enabled = self.previous
         return False
 
     def __call__(self, fn):
@@ -68,13 +69,13 @@ class _Switch:
         return wrapper
 
 
-class no_grad(_Switch):  # noqa: N801
+class no_grad(Switch):  # noqa: N801
     """Do not record operations: results have no ``grad_fn`` (evaluation, weight updates)."""
 
     mode = False
 
 
-class enable_grad(_Switch):  # noqa: N801
+class enable_grad(Switch):  # noqa: N801
     """Record operations again inside a ``no_grad`` block."""
 
     mode = True

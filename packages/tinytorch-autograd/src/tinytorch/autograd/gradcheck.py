@@ -9,7 +9,6 @@ must agree within ``atol + rtol * |numeric|``.
 import tinytorch.core as tt
 
 from .engine import grad as autograd_grad
-from .grad_mode import no_grad
 from .variable import Variable
 
 
@@ -22,7 +21,8 @@ def _as_tuple(value):
 
 
 def _outputs(fn, inputs):
-    return [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Variable)]
+    """The outputs that carry gradients (indices and masks are skipped)."""
+    return [o for o in _as_tuple(fn(*inputs)) if isinstance(o, Variable) and o.requires_grad]
 
 
 def _positions(t):
@@ -38,11 +38,11 @@ def _numeric_jacobian(fn, inputs, i, eps):
     columns = []
     for p in _positions(x):
         original = x.storage[p]
-        with no_grad():
-            x.storage[p] = original + eps
-            plus = [o.data.values()[:] for o in _outputs(fn, inputs)]
-            x.storage[p] = original - eps
-            minus = [o.data.values()[:] for o in _outputs(fn, inputs)]
+        # not under no_grad: fn may itself differentiate (gradgradcheck's first derivatives)
+        x.storage[p] = original + eps
+        plus = [o.data.values()[:] for o in _outputs(fn, inputs)]
+        x.storage[p] = original - eps
+        minus = [o.data.values()[:] for o in _outputs(fn, inputs)]
         x.storage[p] = original
         columns.append([[(a - b) / (2 * eps) for a, b in zip(po, mo)] for po, mo in zip(plus, minus)])
     return columns  # columns[input element][output][output element]

@@ -70,14 +70,33 @@ class Node:
     def release(self):
         """Free what the node keeps for backward (done after a backward without retain_graph).
 
-        Dropping the arguments and edges lets reference counting free the
-        intermediate Variables of the graph right away.
+        The arguments go, and each input Variable is replaced by a stub that
+        keeps only its node and shape: reference counting frees the
+        intermediate Variables right away, while the graph's structure
+        (``next_functions``, ``to_dot``) can still be inspected, as in PyTorch.
         """
         self.args = None
-        self.edges = None
+        if self.edges:
+            self.edges = [(None, _stub(target)) for _rule, target in self.edges]
 
     def set_output(self, variable):
         self.out_ref = weakref.ref(variable)
+
+
+class _Stub:
+    """What remains of an input Variable in a released graph."""
+
+    __slots__ = ("grad_fn", "shape", "__weakref__")
+
+    def __init__(self, variable):
+        self.grad_fn = variable.grad_fn
+        self.shape = variable.shape
+
+
+def _stub(target):
+    if isinstance(target, list):
+        return [None if v is None else _Stub(v) for v in target]
+    return _Stub(target)
 
 
 def _targets(target):

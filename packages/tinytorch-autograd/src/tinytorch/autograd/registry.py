@@ -34,12 +34,23 @@ class GradientRegistry(Registry):
     hook = "tinytorch_register_gradients"
     kind = "gradient rule"
 
-    def gradient(self, name, **rules):
-        """Provide the gradient rules of op ``name``, one keyword per differentiable input."""
+    def gradient(self, name, rule=None, /, **rules):
+        """Provide the gradient rules of op ``name``, one keyword per differentiable input.
+
+        An op with one such input (``exp``, ``sum``...) also takes the rule positionally.
+        """
         spec = require_op(name, self.plugin)
         wanted = gradient_params(spec)
         if not wanted:
             raise PluginError(f"plugin '{self.plugin}': op '{name}' is not differentiable")
+        if rule is not None:
+            if len(wanted) != 1 or rules:
+                raise PluginError(
+                    f"plugin '{self.plugin}': '{name}' has the inputs {', '.join(wanted)}; give "
+                    "one rule per input by keyword: "
+                    + ", ".join(f"{p}=rule_{p}" for p in wanted)
+                )
+            rules = {wanted[0]: rule}
         unknown = sorted(set(rules) - set(wanted))
         missing = [p for p in wanted if p not in rules]
         if unknown or missing:
@@ -48,12 +59,13 @@ class GradientRegistry(Registry):
                 f"{', '.join(wanted)}" + (f"; unknown: {', '.join(unknown)}" if unknown else "")
                 + (f"; missing: {', '.join(missing)}" if missing else "")
             )
-        for param, rule in rules.items():
-            check_signature(spec, rule, self.plugin, f"gradient rule for {param}", ("grad", "out", *spec.params))
+        if self.validate:
+            for param, fn in rules.items():
+                check_signature(spec, fn, self.plugin, f"gradient rule (input {param})", ("grad", "out", *spec.params))
         self.items[name] = {p: rules[p] for p in wanted}
 
 
-gradients = LazyTable("gradient rule", "`tinytorch ops` lists which plugin serves each op")
+gradient_table = LazyTable("gradient rule", "`tinytorch ops` lists which plugin serves each op")
 
 
 def _fill(table, resolved):
@@ -77,4 +89,4 @@ def register_reference_rules():
         manager.register(plugin, name=plugin.NAME)
 
 
-manager.add_registry(GradientRegistry, gradients, _fill)
+manager.add_registry(GradientRegistry, gradient_table, _fill)

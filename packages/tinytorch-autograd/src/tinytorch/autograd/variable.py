@@ -19,7 +19,7 @@ from tinytorch.core.tensor import var_correction as _correction
 from . import anomaly
 from .grad_mode import state
 from .graph import Node
-from .registry import NOT_DIFFERENTIABLE, gradients
+from .registry import NOT_DIFFERENTIABLE, gradient_table
 
 MinMax = namedtuple("MinMax", ["values", "indices"])
 _FLOAT = dtypes.float64  # only floating-point results carry gradients, as in PyTorch
@@ -157,12 +157,20 @@ class Variable:
 
     @classmethod
     def __tinytorch_function__(cls, name, args):
-        """Serve ``tinytorch.core.cat/stack/where`` when an argument is a Variable."""
+        """Serve a core function or Tensor method when one of its arguments is a Variable.
+
+        ``tt.cat([v, w])``, ``tt.where(c, v, 0)``, ``tt.add(tensor, v)`` and
+        ``tensor.mul(v)`` all end here.
+        """
         if name in ("cat", "stack"):
             tensors, dim = args
             return _apply(name, ([_operand_or_raise(t, name) for t in tensors], dim))
-        condition, a, b = args
-        return _apply("where", (_data(condition), _operand_or_raise(a, name), _operand_or_raise(b, name)))
+        if name == "where":
+            condition, a, b = args
+            return _apply("where", (_data(condition), _operand_or_raise(a, name), _operand_or_raise(b, name)))
+        first, *rest = args
+        first = first if isinstance(first, Variable) else _wrap(first)
+        return getattr(first, name)(*rest)
 
     # ----------------------------------------------------------- arithmetic
     def __add__(self, other):
@@ -222,6 +230,25 @@ class Variable:
 
     def __invert__(self):
         return Variable(~self.data)
+
+    def __and__(self, other):
+        return Variable(self.data & _data(other))
+
+    def __or__(self, other):
+        return Variable(self.data | _data(other))
+
+    def __xor__(self, other):
+        return Variable(self.data ^ _data(other))
+
+    __rand__ = __and__
+    __ror__ = __or__
+    __rxor__ = __xor__
+
+    def any(self, dim=None, keepdim=False):
+        return Variable(self.data.any(dim, keepdim))
+
+    def all(self, dim=None, keepdim=False):
+        return Variable(self.data.all(dim, keepdim))
 
     def __eq__(self, other):
         other = _operand(other)
@@ -290,17 +317,20 @@ class Variable:
         return _apply("matmul", (self, _operand_or_raise(other, "matmul")))
 
     # ----------------------------------------------------------- in place
-    def _in_place(self, result, op):
-        """Write ``result`` into this Variable: in the data, or as a new graph node."""
-        if state.enabled and (self.requires_grad or result.requires_grad):
+    def _in_place(self, op, other):
+        """``self op= other``: in the data, or (when recording) as a new node of the graph."""
+        other = _operand_or_raise(other, f"{op}_")
+        if state.enabled and (self.requires_grad or _requires_grad(other)):
             if self.is_leaf and self.requires_grad:
                 raise RuntimeError(
-                    f"{op}: a leaf Variable that requires grad is used in an in-place "
+                    f"{op}_: a leaf Variable that requires grad is used in an in-place "
                     "operation; wrap the update in `with no_grad():` (as optimizers do)"
                 )
-            self._rebind(result)
+            before = Variable.__new__(Variable)  # the old self, as the input of the new node
+            _init_from(before, self)
+            self._rebind(_apply(op, (before, before if other is self else other)))
         else:
-            self.data._write_result(result.data if isinstance(result, Variable) else result, op)
+            self.data._write_result(_k[op](self.data, _data(other)), f"{op}_")
         return self
 
     def _rebind(self, result):
@@ -312,16 +342,16 @@ class Variable:
             self.grad_fn.set_output(self)
 
     def add_(self, other):
-        return self._in_place(self.add(other), "add_")
+        return self._in_place("add", other)
 
     def sub_(self, other):
-        return self._in_place(self.sub(other), "sub_")
+        return self._in_place("sub", other)
 
     def mul_(self, other):
-        return self._in_place(self.mul(other), "mul_")
+        return self._in_place("mul", other)
 
     def div_(self, other):
-        return self._in_place(self.div(other), "div_")
+        return self._in_place("div", other)
 
     def zero_(self):
         return self.fill_(0.0)
@@ -496,8 +526,8 @@ class Variable:
         result = _apply("setitem", (before, key, value), copy_first=True)
         self._rebind(result)
 
-    def index_add(self, key, value):
-        return _apply("index_add", (self, _key_data(key), _operand_or_raise(value, "index_add")))
+    def add_at(self, key, value):
+        return _apply("add_at", (self, _key_data(key), _operand_or_raise(value, "add_at")))
 
     def masked_fill(self, mask, value):
         return _apply("masked_fill", (self, _data(mask), _operand_or_raise(value, "masked_fill")))
@@ -582,7 +612,7 @@ def _apply(op, args, copy_first=False):
     else:
         out = _k[op](*data)
     if state.enabled and (out.dtype is _FLOAT if type(out) is Tensor else isinstance(out, tuple)):
-        entry = gradients[op]
+        entry = gradient_table[op]
         edges = _edges(entry, args) if entry is not NOT_DIFFERENTIABLE else None
         if edges:
             node = Node(op, args, edges, anomaly.where_called() if anomaly.state.enabled else None)

@@ -315,7 +315,7 @@ def _indexing_cases(mk, name):
             (t, mk.bools((4, 5))), (t3, ([0, 1], slice(None), [1, 0])), (t3, (Ellipsis, [2, 0]))]
     if name == "getitem":
         return [Case(c, _label(_describe(c[0]), f"key={_key_text(c[1])}")) for c in keys]
-    if name == "index_add":
+    if name == "add_at":
         cases = [(t, [0, 2, 2], mk.floats((3, 5))), (t, (slice(None), 1), mk.floats((4,))),
                  (view, ([1, 1], [0, 0]), mk.floats(())), (t3, (Ellipsis, [2, 0, 2]), mk.floats((2, 3, 3)))]
         return [Case(c, _label(_describe(c[0]), f"key={_key_text(c[1])}", _describe(c[2]))) for c in cases]

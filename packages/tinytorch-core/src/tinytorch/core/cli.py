@@ -127,7 +127,11 @@ def main(argv=None, out=None):
     args = build_parser().parse_args(argv)
     out = out or sys.stdout
     commands = {"ops": cmd_ops, "plugins": cmd_plugins, "layers": cmd_layers, "check": cmd_check}
-    return commands[args.command](args, out)
+    try:
+        return commands[args.command](args, out)
+    except BrokenPipeError:  # `tinytorch ops | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -48,7 +48,10 @@ def where(condition, x, y):
 
 def _method(name):
     def function(input, *args, **kwargs):  # noqa: A002  (PyTorch's name)
-        return getattr(input, name)(*args, **kwargs)
+        if not isinstance(input, Tensor) or not args:
+            return getattr(input, name)(*args, **kwargs)
+        result = _delegate(name, (input, *args), args)  # tt.add(tensor, variable)
+        return getattr(input, name)(*args, **kwargs) if result is NotImplemented else result
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"``{name}(input, ...)`` is ``input.{name}(...)``."

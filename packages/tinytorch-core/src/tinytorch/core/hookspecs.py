@@ -50,11 +50,18 @@ def tinytorch_register_ops(registry):
 
 @hookspec
 def tinytorch_register_gradients(registry):
-    """Register gradient rules: ``registry.gradient(name, rule)`` (tinytorch-autograd).
+    """Register gradient rules: ``registry.gradient(name, a=rule_a, b=rule_b)`` (tinytorch-autograd).
 
-    A gradient rule is registered apart from the forward kernel, so a learner's
-    own kernel keeps the reference gradient until the learner registers a rule
-    too. tinytorch-autograd documents the rule's signature.
+    One rule per differentiable input of the op, each called as
+    ``rule(grad, out, *args)`` and returning that input's gradient. A gradient
+    rule is registered apart from the forward kernel, so a learner's own kernel
+    keeps the reference gradient until the learner registers a rule too.
+    Example::
+
+        @hookimpl
+        def tinytorch_register_gradients(registry):
+            registry.gradient("mul", a=lambda grad, out, a, b: grad * b,
+                                     b=lambda grad, out, a, b: grad * a)
     """
 
 

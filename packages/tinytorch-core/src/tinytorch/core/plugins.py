@@ -115,9 +115,10 @@ class Registry:
     hook = None  # the name of the hook this registry serves
     kind = "entry"  # what one registration is called in messages
 
-    def __init__(self, plugin):
+    def __init__(self, plugin, validate=True):
         self.plugin = plugin
         self.items = {}
+        self.validate = validate  # checked once at register(); not again at every rebuild
 
 
 class OpRegistry(Registry):
@@ -132,7 +133,8 @@ class OpRegistry(Registry):
 
     def kernel(self, name, fn):
         """Provide ``fn`` as the kernel of op ``name``; checked here, at registration."""
-        check_signature(require_op(name, self.plugin), fn, self.plugin)
+        if self.validate:
+            check_signature(require_op(name, self.plugin), fn, self.plugin)
         self.items[name] = fn
         return fn
 
@@ -178,6 +180,7 @@ class Manager(pluggy.PluginManager):
         self._resolved = {}  # registry class -> {name: [Provider, ...]}
         self._resolving = False
         self._autoload_pending = True
+        self._from_entry_points = set()
         blocked = os.environ.get("TINYTORCH_DISABLE_PLUGINS", "")
         for name in filter(None, (n.strip() for n in blocked.split(","))):
             if name != CORE:  # without core there would be no kernels at all
@@ -197,6 +200,8 @@ class Manager(pluggy.PluginManager):
     def register(self, plugin, name=None):
         if name is not None and self.get_plugin(name) is plugin:
             return name  # already there (a package that registers itself on import, say)
+        if name is None:
+            name = self._readable_name(plugin)
         registered = super().register(plugin, name)
         if registered is None:  # blocked by name
             return None
@@ -210,6 +215,15 @@ class Manager(pluggy.PluginManager):
             raise
         self._invalidate()
         return registered
+
+    def _readable_name(self, plugin):
+        """A module's or class's name (pluggy would use a number for an instance)."""
+        base = getattr(plugin, "__name__", None) or type(plugin).__name__
+        name, n = base, 1
+        while self.has_plugin(name) or self.is_blocked(name) and name != base:
+            n += 1
+            name = f"{base}#{n}"
+        return name
 
     def unregister(self, plugin=None, name=None):
         removed = super().unregister(plugin, name)
@@ -231,6 +245,7 @@ class Manager(pluggy.PluginManager):
         self._autoload_pending = False
         if os.environ.get("TINYTORCH_DISABLE_PLUGIN_AUTOLOAD"):
             return
+        before = {name for name, _ in self.list_name_plugin()}
         try:
             self.load_setuptools_entrypoints(PROJECT)
         except Exception as error:
@@ -239,11 +254,13 @@ class Manager(pluggy.PluginManager):
                 "TINYTORCH_DISABLE_PLUGIN_AUTOLOAD=1 or TINYTORCH_DISABLE_PLUGINS=name to skip)"
             )
             raise
+        finally:
+            self._from_entry_points |= {name for name, _ in self.list_name_plugin()} - before
 
     # -- resolution ---------------------------------------------------------
     @staticmethod
-    def _call(impl, registry_class):
-        registry = registry_class(impl.plugin_name)
+    def _call(impl, registry_class, validate=True):
+        registry = registry_class(impl.plugin_name, validate)
         impl.function(*([registry] if impl.argnames else []))
         return registry.items
 
@@ -266,17 +283,32 @@ class Manager(pluggy.PluginManager):
                 # pluggy lists hookimpls in reverse call order: last registered first
                 hook = getattr(self.hook, registry_class.hook)
                 for impl in reversed(hook.get_hookimpls()):
-                    for name, item in self._call(impl, registry_class).items():
+                    for name, item in self._call(impl, registry_class, validate=False).items():
                         resolved.setdefault(name, []).append(
                             Provider(impl.plugin_name, item, impl.tryfirst, impl.trylast)
                         )
             finally:
                 self._resolving = False
-            for providers in resolved.values():  # core's reference is always the last resort
-                providers.sort(key=lambda p: p.plugin == CORE)
+            for providers in resolved.values():
+                providers.sort(key=self._rank)
             _warn_ambiguous(resolved, registry_class)
             self._resolved[registry_class] = resolved
         return self._resolved[registry_class]
+
+    def _rank(self, provider):
+        """Precedence beyond pluggy's order (the sort is stable: later registered stays first).
+
+        tryfirst plugins, then plugins registered by hand, then installed ones
+        (entry points, which load lazily, so their registration time says
+        nothing), then trylast ones, and core's reference always last.
+        """
+        if provider.plugin == CORE:
+            return 4
+        if provider.tryfirst:
+            return 0
+        if provider.trylast:
+            return 3
+        return 2 if provider.plugin in self._from_entry_points else 1
 
     def resolve(self):
         """``{op: [Provider, ...]}`` for the kernels, each list winner first."""

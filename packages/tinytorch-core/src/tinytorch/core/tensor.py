@@ -273,43 +273,43 @@ class Tensor:
         return NotImplemented if other is None else _k["ge"](self, other)
 
     def add(self, other):
-        return _k["add"](self, _operand_or_raise(other, "add"))
+        return _named(self, other, "add")
 
     def sub(self, other):
-        return _k["sub"](self, _operand_or_raise(other, "sub"))
+        return _named(self, other, "sub")
 
     def mul(self, other):
-        return _k["mul"](self, _operand_or_raise(other, "mul"))
+        return _named(self, other, "mul")
 
     def div(self, other):
-        return _k["div"](self, _operand_or_raise(other, "div"))
+        return _named(self, other, "div")
 
     def pow(self, exponent):
-        return _k["pow"](self, _operand_or_raise(exponent, "pow"))
+        return _named(self, exponent, "pow")
 
     def maximum(self, other):
-        return _k["maximum"](self, _operand_or_raise(other, "maximum"))
+        return _named(self, other, "maximum")
 
     def minimum(self, other):
-        return _k["minimum"](self, _operand_or_raise(other, "minimum"))
+        return _named(self, other, "minimum")
 
     def eq(self, other):
-        return _k["eq"](self, _operand_or_raise(other, "eq"))
+        return _named(self, other, "eq")
 
     def ne(self, other):
-        return _k["ne"](self, _operand_or_raise(other, "ne"))
+        return _named(self, other, "ne")
 
     def lt(self, other):
-        return _k["lt"](self, _operand_or_raise(other, "lt"))
+        return _named(self, other, "lt")
 
     def le(self, other):
-        return _k["le"](self, _operand_or_raise(other, "le"))
+        return _named(self, other, "le")
 
     def gt(self, other):
-        return _k["gt"](self, _operand_or_raise(other, "gt"))
+        return _named(self, other, "gt")
 
     def ge(self, other):
-        return _k["ge"](self, _operand_or_raise(other, "ge"))
+        return _named(self, other, "ge")
 
     def matmul(self, other):
         if not isinstance(other, Tensor):
@@ -415,14 +415,14 @@ class Tensor:
         return _k["prod"](self, dim, keepdim)
 
     def max(self, dim=None, keepdim=False):
-        if isinstance(dim, Tensor):
-            return _k["maximum"](self, dim)
-        return _k["max"](self, dim, keepdim)
+        if dim is None or isinstance(dim, (int, tuple, list)):
+            return _k["max"](self, dim, keepdim)
+        return _named(self, dim, "maximum")  # max(other): elementwise
 
     def min(self, dim=None, keepdim=False):
-        if isinstance(dim, Tensor):
-            return _k["minimum"](self, dim)
-        return _k["min"](self, dim, keepdim)
+        if dim is None or isinstance(dim, (int, tuple, list)):
+            return _k["min"](self, dim, keepdim)
+        return _named(self, dim, "minimum")
 
     def argmax(self, dim=None, keepdim=False):
         return _k["argmax"](self, dim, keepdim)
@@ -480,9 +480,9 @@ class Tensor:
     def __setitem__(self, key, value):
         _k["setitem"](self, key, _operand_or_raise(value, "setitem"))
 
-    def index_add(self, key, value):
+    def add_at(self, key, value):
         """A copy with ``value`` added at ``self[key]`` (repeated indices accumulate)."""
-        return _k["index_add"](self, key, _operand_or_raise(value, "index_add"))
+        return _k["add_at"](self, key, _operand_or_raise(value, "add_at"))
 
     def masked_fill(self, mask, value):
         return _k["masked_fill"](self, mask, _operand_or_raise(value, "masked_fill"))
@@ -511,6 +511,21 @@ def _logical(a, b, symbol, kernel):
             f"and {b.dtype}; compare first, e.g. (a > 0) {symbol} (b > 0)"
         )
     return kernel(a, b)
+
+
+def _named(a, b, op):
+    """``a.op(b)``: ``b`` a Tensor or a number, or an object that serves the op itself.
+
+    A Variable passed to a Tensor method takes over through its
+    ``__tinytorch_function__``, so ``tensor.mul(variable)`` works as in PyTorch.
+    """
+    operand = b if type(b) is Tensor else _operand(b)
+    if operand is not None:
+        return _k[op](a, operand)
+    handler = getattr(type(b), "__tinytorch_function__", None)
+    if handler is not None:
+        return handler(op, (a, b))
+    raise TypeError(f"{op}: expected a Tensor or a Python number, got {type(b).__name__}")
 
 
 def _operand_or_raise(value, op):

@@ -20,9 +20,14 @@ def _ties(a, b):
     return (a == b).float() * 0.5
 
 
+def _pow_base(grad, out, a, b):
+    # d(a**b)/da = b * a**(b-1); 0 where b == 0 (even at a == 0, where the formula is 0 * inf)
+    return tt.where(b == 0, 0.0, grad * b * a ** (b - 1))
+
+
 def _pow_exponent(grad, out, a, b):
-    # d(a**b)/db = a**b * log(a); 0 where a <= 0 (the limit PyTorch uses at a == 0)
-    return grad * out * tt.where(a > 0, a, 1.0).log()
+    # d(a**b)/db = a**b * log(a): nan for a negative base, as in PyTorch; 0 at a == 0, b >= 0
+    return tt.where((a == 0) * (b >= 0), 0.0, grad * out * a.log())
 
 
 def _clamp(grad, out, a, min, max):  # noqa: A002
@@ -39,7 +44,7 @@ RULES = {
     "sub": {"a": lambda grad, out, a, b: grad, "b": lambda grad, out, a, b: -grad},
     "mul": {"a": lambda grad, out, a, b: grad * b, "b": lambda grad, out, a, b: grad * a},
     "div": {"a": lambda grad, out, a, b: grad / b, "b": lambda grad, out, a, b: -grad * a / (b * b)},
-    "pow": {"a": lambda grad, out, a, b: grad * b * a ** (b - 1), "b": _pow_exponent},
+    "pow": {"a": _pow_base, "b": _pow_exponent},
     "maximum": {
         "a": lambda grad, out, a, b: grad * ((a > b).float() + _ties(a, b)),
         "b": lambda grad, out, a, b: grad * ((b > a).float() + _ties(a, b)),

@@ -2,7 +2,7 @@
 
 Indexing picks elements, so its gradient puts the output's gradient back
 where those elements came from, adding where an index repeats (the
-``index_add`` op). Assignment's gradient is the output's gradient with the
+``add_at`` op). Assignment's gradient is the output's gradient with the
 overwritten places zeroed (for the tensor) or picked out (for the value).
 """
 
@@ -12,7 +12,7 @@ import tinytorch.core as tt
 def _getitem(grad, out, a, key):
     from ..variable import Variable
 
-    return Variable(tt.zeros(a.shape)).index_add(key, grad)
+    return Variable(tt.zeros(a.shape)).add_at(key, grad)
 
 
 def _setitem_a(grad, out, a, key, value):
@@ -23,7 +23,7 @@ def _setitem_a(grad, out, a, key, value):
 
 RULES = {
     "getitem": {"a": _getitem},
-    "index_add": {
+    "add_at": {
         "a": lambda grad, out, a, key, value: grad,
         "value": lambda grad, out, a, key, value: grad[key],
     },

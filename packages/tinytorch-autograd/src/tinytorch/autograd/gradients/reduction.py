@@ -31,8 +31,19 @@ def _mean(grad, out, a, dim, keepdim):
 
 
 def _prod(grad, out, a, dim, keepdim):
-    # d(prod)/da_i = prod / a_i (inputs with zeros give nan here; gradcheck away from 0)
-    return unreduce(grad * out, a, dim, keepdim) / a
+    """d(prod)/da_i is the product of the other elements of a_i's run.
+
+    Without zeros that is ``prod / a_i``. With one zero in a run only the zero
+    gets a gradient (the product of the rest); with two or more, nothing does.
+    """
+    nonzero = a != 0
+    safe = tt.where(nonzero, a, 1.0)
+    kept = dim is not None
+    product_of_rest = safe.prod(dim, keepdim=True) if kept else safe.prod()
+    zeros = (~nonzero).float().sum(dim, keepdim=True) if kept else (~nonzero).float().sum()
+    others = tt.where(zeros == 0, product_of_rest / safe,
+                      tt.where((zeros == 1) * ~nonzero, product_of_rest, 0.0))
+    return unreduce(grad, a, dim, keepdim) * others
 
 
 def _extreme(grad, out, a, dim, keepdim):

@@ -7,9 +7,9 @@ The reference kernels live beside this file, one module per family:
 ``indexing.py``, ``joining.py``.
 
 Primitive and composite ops: a learner who writes the elementwise, reduction,
-shape and indexing kernels has a whole framework; ``matmul``, ``softmax`` and
-``log_softmax`` are composites with their own fast kernels (a test checks each
-equals its composition of primitives).
+shape, indexing and joining (``cat``, ``stack``, ``where``) kernels has a whole
+framework; ``matmul``, ``softmax`` and ``log_softmax`` are composites with their
+own fast kernels (a test checks each equals its composition of primitives).
 """
 
 from dataclasses import dataclass
@@ -98,7 +98,7 @@ def _specs():
         OpSpec("getitem", ("a", "key"), "indexing", "a[key]: a view for basic keys, else a copy"),
         OpSpec("setitem", ("a", "key", "value"), "indexing", "a[key] = value, in place"),
         OpSpec("masked_fill", ("a", "mask", "value"), "indexing", "value where mask, else a"),
-        OpSpec("index_add", ("a", "key", "value"), "indexing", "a copy of a with value added at a[key]"),
+        OpSpec("add_at", ("a", "key", "value"), "indexing", "a copy of a with value added at a[key]"),
         OpSpec("cat", ("tensors", "dim"), "joining", "tensors joined along an existing dim"),
         OpSpec("stack", ("tensors", "dim"), "joining", "tensors joined along a new dim"),
         OpSpec("where", ("condition", "a", "b"), "joining", "a where condition, else b"),

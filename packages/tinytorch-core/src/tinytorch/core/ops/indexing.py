@@ -637,14 +637,15 @@ def _broadcast_values(t, shape):
     return list(map(t.storage.__getitem__, positions(shape, spread, t.offset)))
 
 
-def index_add(a, key, value):
+def add_at(a, key, value):
     """A new tensor: ``a`` with ``value`` added at ``a[key]``, repeated indices accumulating.
 
-    This is the gradient of ``getitem``: every element that ``a[key]`` picked
+    NumPy calls this ``np.add.at``; PyTorch spells it
+    ``a.index_put((idx,), value, accumulate=True)``. It is the gradient of ``getitem``: every element that ``a[key]`` picked
     receives its share of the gradient, twice if it was picked twice (where
     ``setitem`` would keep only the last write).
     """
-    op = "index_add"
+    op = "add_at"
     out = Tensor(list(a.values()), a.shape, dtype=a.dtype)
     shape, strides, offset, selection = resolve(out, key, op)
     n = prod(shape)

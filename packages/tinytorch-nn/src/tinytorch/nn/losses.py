@@ -1,0 +1,3 @@
+"""Losses (being written)."""
+
+__all__ = []
