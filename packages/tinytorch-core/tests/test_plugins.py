@@ -222,3 +222,30 @@ def test_disable_autoload_skips_entry_points():
 
 def test_core_cannot_be_disabled():
     assert provider_in_subprocess("add", TINYTORCH_DISABLE_PLUGINS="core") == "core"
+
+
+@needs_demo
+def test_a_plugin_registered_by_hand_beats_an_installed_one_whenever_it_was_registered():
+    # entry points load lazily, at the first op: registration time must not decide
+    code = (
+        "import types, tinytorch.core as tt\n"
+        "from tinytorch.core.plugins import hookimpl, manager, explain\n"
+        "mine = types.ModuleType('mine')\n"
+        "mine.tinytorch_register_ops = hookimpl(lambda registry: registry.kernel('abs', lambda a: a))\n"
+        "manager.register(mine)\n"
+        "print(explain('abs').provider, explain('abs').shadowed)\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TINYTORCH_")}
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "mine ['demo', 'core']"
+
+
+def test_an_unnamed_instance_plugin_gets_its_class_name():
+    class Kernels:
+        @hookimpl
+        def tinytorch_register_ops(self, registry):
+            registry.kernel("neg", lambda a: a)
+
+    first, second = Kernels(), Kernels()
+    assert manager.register(first) == "Kernels"
+    assert manager.register(second) == "Kernels#2"

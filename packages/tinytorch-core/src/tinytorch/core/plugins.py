@@ -220,7 +220,7 @@ class Manager(pluggy.PluginManager):
         """A module's or class's name (pluggy would use a number for an instance)."""
         base = getattr(plugin, "__name__", None) or type(plugin).__name__
         name, n = base, 1
-        while self.has_plugin(name) or self.is_blocked(name) and name != base:
+        while self.has_plugin(name):
             n += 1
             name = f"{base}#{n}"
         return name

@@ -12,7 +12,7 @@ tinytorch-vision, tinytorch-text and any learner's plugin), and
 ``nn.<Name>`` looks them up; ``tinytorch layers`` lists them.
 """
 
-from . import functional, init
+from . import functional, init, utils
 from .module import Module, Parameter
 from .registry import LayerRegistry, find_layer, layers, register_own_layers
 

@@ -74,15 +74,6 @@ def linear(input, weight, bias=None):
 
 
 # ----------------------------------------------------------------- activations
-def _expm1(x):
-    """``exp(x) - 1``, accurate also for tiny ``x`` (where ``exp(x) - 1`` loses digits).
-
-    tinyTorch has no ``expm1`` op; ``tanh(x/2) * (exp(x) + 1)`` is the same
-    value, computed without subtracting two numbers close to 1.
-    """
-    return (x * 0.5).tanh() * (x.exp() + 1)
-
-
 def _log1p(y):
     """``log(1 + y)``, accurate also for tiny ``y``, with a gradient everywhere.
 
@@ -111,7 +102,7 @@ def elu(input, alpha=1.0, inplace=False):
     """``max(0, x) + min(0, alpha * (exp(x) - 1))``."""
     # exp of min(x, 0) only: exp(x) of a large x would overflow, and the inf
     # would turn the (zero) gradient of the unused branch into nan
-    return input.relu() + alpha * _expm1(input.clamp(max=0.0))
+    return input.relu() + alpha * (input.clamp(max=0.0).exp() - 1)
 
 
 _SQRT1_2 = 1 / math.sqrt(2)
@@ -273,25 +264,34 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 # ----------------------------------------------------------------- embedding
+def _check_indices(input, num_embeddings, who):
+    """The int64 Tensor of ``input``, after checking each index is in ``[0, num_embeddings)``.
+
+    ``who`` starts the error message (``"embedding"``, or a layer's repr).
+    """
+    indices = _tensor(input)
+    if indices.dtype is not tt.int64:
+        raise TypeError(f"{who}: expected an int64 tensor of indices, got {indices.dtype}")
+    if indices.numel():
+        for index in (indices.min().item(), indices.max().item()):
+            if not 0 <= index < num_embeddings:
+                raise IndexError(
+                    f"{who}: index {index} is out of range for num_embeddings={num_embeddings} "
+                    f"(valid indices are 0 to {num_embeddings - 1})"
+                )
+    return indices
+
+
 def embedding(input, weight, padding_idx=None):
     """Rows of ``weight`` (num_embeddings, embedding_dim) picked by the int64 indices ``input``.
 
     The result has shape ``input.shape + (embedding_dim,)``. Row
     ``padding_idx`` (if given) receives no gradient: it stays a fixed "pad".
     """
-    indices = _tensor(input)
-    if indices.dtype is not tt.int64:
-        raise TypeError(f"embedding: the indices must be an int64 tensor, got {indices.dtype}")
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {_shape(weight)}")
     num_embeddings = weight.shape[0]
-    if indices.numel():
-        for index in (indices.min().item(), indices.max().item()):
-            if not 0 <= index < num_embeddings:
-                raise IndexError(
-                    f"embedding: index {index} is out of range for num_embeddings={num_embeddings} "
-                    f"(valid indices are 0 to {num_embeddings - 1})"
-                )
+    indices = _check_indices(input, num_embeddings, "embedding")
     rows = weight[indices]
     if padding_idx is None or not (isinstance(rows, Variable) and rows.requires_grad):
         return rows

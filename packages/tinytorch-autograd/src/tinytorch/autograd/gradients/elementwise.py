@@ -63,7 +63,7 @@ RULES = {
     "tanh": {"a": lambda grad, out, a: grad * (1 - out * out)},
     "erf": {"a": lambda grad, out, a: grad * _TWO_OVER_SQRT_PI * (-(a * a)).exp()},
     "sigmoid": {"a": lambda grad, out, a: grad * out * (1 - out)},
-    "relu": {"a": lambda grad, out, a: grad * (a > 0).float()},
+    "relu": {"a": lambda grad, out, a: tt.where(a > 0, grad, 0.0)},
     "clamp": {"a": _clamp},
     "softmax": {"a": lambda grad, out, a, dim: out * (grad - (grad * out).sum(dim, keepdim=True))},
     "log_softmax": {"a": lambda grad, out, a, dim: grad - out.exp() * grad.sum(dim, keepdim=True)},
