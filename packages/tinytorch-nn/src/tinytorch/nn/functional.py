@@ -19,6 +19,7 @@ always a new tensor (the input is left as it was); ``dropout`` takes an
 optional ``generator``; ``embedding`` has no ``max_norm``,
 ``scale_grad_by_freq`` or ``sparse``.
 """
+# ruff: noqa: A002  (``input`` is PyTorch's argument name)
 
 import math
 import warnings
@@ -218,12 +219,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             )
         mean = input.mean(dims, keepdim=True)
         var = input.var(dims, correction=0, keepdim=True)
-        with_stats = _tensor(input)
         if running_mean is not None:
             batch_mean = _tensor(mean).reshape(channels)
             running_mean.copy_(momentum * batch_mean + (1 - momentum) * running_mean)
         if running_var is not None:
-            unbiased = with_stats.var(dims, correction=1).reshape(channels)
+            unbiased = _tensor(input).var(dims, correction=1).reshape(channels)
             running_var.copy_(momentum * unbiased + (1 - momentum) * running_var)
     else:
         if running_mean is None or running_var is None:

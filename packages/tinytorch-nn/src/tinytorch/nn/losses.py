@@ -218,11 +218,12 @@ def _class_weight(name, weight, n_classes):
 
 
 def _class_indices(name, input, target, ignore_index, n_classes, probabilities_ok=False):
-    """Check class-index targets; return ``(index, keep, n_kept)``.
+    """Check class-index targets; return ``(index, ignored, n_kept)``.
 
     ``index`` is the target with ignored entries replaced by class 0 (so that
-    it can index), ``keep`` the bool mask of the entries that count (None
-    when all do) and ``n_kept`` their number.
+    it can index), ``ignored`` the bool mask of the entries equal to
+    ``ignore_index`` (None when there are none) and ``n_kept`` the number of
+    the others.
     """
     _check_tensor(name, "target", target)
     t = _data(target)
@@ -260,7 +261,7 @@ def _class_indices(name, input, target, ignore_index, n_classes, probabilities_o
     if not n_ignored:
         return t, None, len(values)
     ignored = t == ignore_index
-    return t.masked_fill(ignored, 0), ~ignored, len(values) - n_ignored
+    return t.masked_fill(ignored, 0), ignored, len(values) - n_ignored
 
 
 def _arange_along(size, dim, ndim):
@@ -290,7 +291,7 @@ def _class_broadcast(weight, class_dim, ndim):
     return weight.reshape((weight.shape[0],) + (1,) * (ndim - class_dim - 1))
 
 
-def _nll(logp, index, keep, n_kept, weight, reduction, class_dim=1, smoothing=0.0):
+def _nll(logp, index, ignored, n_kept, weight, reduction, class_dim=1, smoothing=0.0):
     """Negative log-likelihood of class-index targets, optionally label-smoothed.
 
     ``loss_i = -weight[t_i] * logp[i, t_i]`` (0 where ignored); 'mean' divides
@@ -302,21 +303,21 @@ def _nll(logp, index, keep, n_kept, weight, reduction, class_dim=1, smoothing=0.
     if weight is not None:
         w = weight[index]
         picked = picked * w
-    if keep is not None:
-        picked = picked.masked_fill(~keep, 0.0)
+    if ignored is not None:
+        picked = picked.masked_fill(ignored, 0.0)
         if w is not None:
-            w = w.masked_fill(~keep, 0.0)
+            w = w.masked_fill(ignored, 0.0)
     smooth = None
     if smoothing:
         if weight is not None:
             logp = logp * _class_broadcast(weight, class_dim, logp.ndim)
         smooth = -logp.sum(class_dim)
-        if keep is not None:
-            smooth = smooth.masked_fill(~keep, 0.0)
+        if ignored is not None:
+            smooth = smooth.masked_fill(ignored, 0.0)
 
     if reduction == "none":
         loss = -picked
-    elif reduction == "mean" and w is None and keep is None and smooth is None:
+    elif reduction == "mean" and w is None and ignored is None and smooth is None:
         return -picked.mean()  # the usual training case: 4 ops in all with log_softmax
     else:
         loss = -picked.sum()
@@ -355,8 +356,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     _check_reduction("nll_loss", reduction)
     class_dim, n_classes = _n_classes("nll_loss", input)
     weight = _class_weight("nll_loss", weight, n_classes)
-    index, keep, n_kept = _class_indices("nll_loss", input, target, ignore_index, n_classes)
-    return _nll(input, index, keep, n_kept, weight, reduction, class_dim)
+    index, ignored, n_kept = _class_indices("nll_loss", input, target, ignore_index, n_classes)
+    return _nll(input, index, ignored, n_kept, weight, reduction, class_dim)
 
 
 def _probability_loss(logp, target, weight, reduction, class_dim, smoothing):
@@ -420,7 +421,6 @@ def cross_entropy(
         raise ValueError(f"{name}: label_smoothing must be in [0, 1], got {label_smoothing}")
     weight = _class_weight(name, weight, n_classes)
     _check_tensor(name, "target", target)
-    logp = input.log_softmax(class_dim)
     if target.shape == input.shape:  # class probabilities
         if not target.dtype.is_floating_point:
             raise TypeError(
@@ -432,9 +432,11 @@ def cross_entropy(
             raise ValueError(
                 f"{name}: ignore_index is not supported with class-probability targets"
             )
+        logp = input.log_softmax(class_dim)
         return _probability_loss(logp, target, weight, reduction, class_dim, label_smoothing)
-    index, keep, n_kept = _class_indices(name, input, target, ignore_index, n_classes, True)
-    return _nll(logp, index, keep, n_kept, weight, reduction, class_dim, label_smoothing)
+    index, ignored, n_kept = _class_indices(name, input, target, ignore_index, n_classes, True)
+    logp = input.log_softmax(class_dim)
+    return _nll(logp, index, ignored, n_kept, weight, reduction, class_dim, label_smoothing)
 
 
 # ----------------------------------------------------------------- binary classification
@@ -557,32 +559,17 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 
 
 # ----------------------------------------------------------------- the Modules
-def _show(value):
-    if isinstance(value, (tt.Tensor, Variable)):
-        return f"<tensor of shape {value.shape}>"
-    return repr(value)
-
-
 class _Loss(Module):
-    """Base of the loss Modules: keeps ``reduction``; ``extra_repr`` shows non-default options."""
+    """Base of the loss Modules: keeps ``reduction``.
 
-    _defaults = (("reduction", "mean"),)
+    As in PyTorch, a loss prints without its options:
+    ``CrossEntropyLoss(reduction='sum')`` shows as ``CrossEntropyLoss()``.
+    """
 
     def __init__(self, reduction="mean"):
         super().__init__()
         _check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
-
-    def extra_repr(self):
-        parts = []
-        for name, default in self._defaults:
-            value = getattr(self, name)
-            if value is default or (
-                not isinstance(value, (tt.Tensor, Variable)) and value == default
-            ):
-                continue
-            parts.append(f"{name}={_show(value)}")
-        return ", ".join(parts)
 
 
 class MSELoss(_Loss):
@@ -636,8 +623,6 @@ class SmoothL1Loss(_Loss):
     tensor(1.4062)
     """
 
-    _defaults = (("reduction", "mean"), ("beta", 1.0))
-
     def __init__(self, reduction="mean", beta=1.0):
         super().__init__(reduction)
         self.beta = beta
@@ -660,8 +645,6 @@ class HuberLoss(_Loss):
     >>> nn.HuberLoss(delta=2.0)(tt.tensor([0.5, 3.0]), tt.tensor([0.0, 0.0]))
     tensor(2.0625)
     """
-
-    _defaults = (("reduction", "mean"), ("delta", 1.0))
 
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction)
@@ -692,8 +675,6 @@ class NLLLoss(_Loss):
     >>> nn.NLLLoss()(logp, tt.tensor([1, 0]))
     tensor(0.5249)
     """
-
-    _defaults = (("weight", None), ("ignore_index", -100), ("reduction", "mean"))
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
         super().__init__(reduction)
@@ -727,16 +708,7 @@ class CrossEntropyLoss(_Loss):
     >>> loss_fn = nn.CrossEntropyLoss()
     >>> loss_fn(tt.tensor([[2.0, 0.5, -1.0], [0.0, 0.0, 3.0]]), tt.tensor([0, 2]))
     tensor(0.1681)
-    >>> nn.CrossEntropyLoss(ignore_index=0, label_smoothing=0.1)
-    CrossEntropyLoss(ignore_index=0, label_smoothing=0.1)
     """
-
-    _defaults = (
-        ("weight", None),
-        ("ignore_index", -100),
-        ("reduction", "mean"),
-        ("label_smoothing", 0.0),
-    )
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(reduction)
@@ -771,8 +743,6 @@ class BCELoss(_Loss):
     tensor(0.1643)
     """
 
-    _defaults = (("weight", None), ("reduction", "mean"))
-
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction)
         self.register_buffer("weight", weight)
@@ -799,8 +769,6 @@ class BCEWithLogitsLoss(_Loss):
     >>> nn.BCEWithLogitsLoss()(tt.tensor([3.0, -1.0]), tt.tensor([1.0, 0.0]))
     tensor(0.1809)
     """
-
-    _defaults = (("weight", None), ("reduction", "mean"), ("pos_weight", None))
 
     def __init__(self, weight=None, reduction="mean", pos_weight=None):
         super().__init__(reduction)

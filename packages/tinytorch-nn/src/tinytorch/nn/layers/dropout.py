@@ -1,6 +1,7 @@
 """Dropout: randomly zeroing activations while training, a regulariser."""
+# ruff: noqa: A002  (``input`` is PyTorch's argument name)
 
-import tinytorch.core as tt
+import tinytorch.core as tt  # noqa: F401  (the examples in the docstrings use it)
 
 from .. import functional as F
 from ..module import Module

@@ -1,4 +1,5 @@
 """Embedding: a lookup table of learned vectors, one row per index (word, character, class)."""
+# ruff: noqa: A002  (``input`` is PyTorch's argument name)
 
 import tinytorch.core as tt
 from tinytorch.autograd import no_grad

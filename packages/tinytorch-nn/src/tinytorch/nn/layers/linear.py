@@ -1,4 +1,5 @@
 """Linear layers and shape helpers: Linear, Identity, Flatten, Unflatten."""
+# ruff: noqa: A002  (``input`` is PyTorch's argument name)
 
 import math
 
