@@ -549,3 +549,21 @@ def test_setitem_of_a_grad_value_into_a_plain_variable():
     assert base.requires_grad and base.grad_fn is not None
     (base * 4.0).sum().backward()
     assert_close(w.grad, 4.0)
+
+
+def test_in_place_write_of_a_value_computed_from_the_target_itself():
+    # x.copy_(x.relu()): the relu node read the old x, and must keep reading it
+    w = Variable(tt.tensor([-1.0, 2.0]), requires_grad=True)
+    x = w * 3
+    x.copy_(x.relu())
+    x.sum().backward()
+    assert w.grad.tolist() == [0.0, 3.0]
+
+
+def test_in_place_add_of_a_function_of_the_target():
+    w = Variable(tt.tensor([0.5, -0.25]), requires_grad=True)
+    x = w * 3
+    x += x.exp()  # d/dw (3w + exp(3w)) = 3 + 3 exp(3w)
+    x.sum().backward()
+    expected = [3 + 3 * math.exp(3 * v) for v in (0.5, -0.25)]
+    assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(w.grad.tolist(), expected))

@@ -326,8 +326,7 @@ class Variable:
                     f"{op}_: a leaf Variable that requires grad is used in an in-place "
                     "operation; wrap the update in `with no_grad():` (as optimizers do)"
                 )
-            before = Variable.__new__(Variable)  # the old self, as the input of the new node
-            _init_from(before, self)
+            before = _snapshot(self, other)
             self._rebind(_apply(op, (before, before if other is self else other)))
         else:
             self.data._write_result(_k[op](self.data, _data(other)), f"{op}_")
@@ -521,9 +520,8 @@ class Variable:
                 "operation; assign under `with no_grad():`, or into a clone()"
             )
         # functional form: a copy of self with value written in; self becomes that copy
-        before = Variable.__new__(Variable)
-        _init_from(before, self)
-        result = _apply("setitem", (before, key, value), copy_first=True)
+        before = _snapshot(self, value)
+        result = _apply("setitem", (before, key, before if value is self else value), copy_first=True)
         self._rebind(result)
 
     def add_at(self, key, value):
@@ -572,6 +570,35 @@ def _key_data(key):
     if isinstance(key, tuple):
         return tuple(k.data if isinstance(k, Variable) else k for k in key)
     return key
+
+
+def _snapshot(variable, other):
+    """The old state of ``variable`` before an in-place op, as a Variable of its own.
+
+    ``variable`` is about to become the op's output. Nodes recorded earlier
+    that read ``variable`` (in ``other``'s graph, as in ``x.copy_(x.relu())``)
+    must read the old state, so they are pointed at the snapshot.
+    """
+    before = Variable.__new__(Variable)
+    _init_from(before, variable)
+    if isinstance(other, Variable) and other.grad_fn is not None and other is not variable:
+        _redirect(other.grad_fn, variable, before)
+    return before
+
+
+def _redirect(root, old, new):
+    """In the graph below ``root``, make every node that reads ``old`` read ``new``."""
+    from .engine import topological_order
+
+    for node in topological_order([root]):
+        if node.args and any(a is old for a in node.args):
+            node.args = tuple(new if a is old else a for a in node.args)
+        if node.edges:
+            node.edges = [
+                (rule, [new if t is old else t for t in target] if isinstance(target, list)
+                 else (new if target is old else target))
+                for rule, target in node.edges
+            ]
 
 
 def _init_from(target, source):

@@ -14,7 +14,7 @@ tinytorch-vision, tinytorch-text and any learner's plugin), and
 
 from . import functional, init, utils
 from .module import Module, Parameter
-from .registry import LayerRegistry, find_layer, layers, register_own_layers
+from .registry import LayerRegistry, find_layer, layer_table, register_own_layers
 
 register_own_layers()
 
@@ -28,12 +28,8 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(layers.keys() or _all_layers()))
-
-
-def _all_layers():
     try:
-        layers["Linear"]  # fills the table
+        layer_table["Linear"]  # fills the table if a plugin change emptied it
     except LookupError:
         pass
-    return layers.keys()
+    return sorted(set(globals()) | set(layer_table))

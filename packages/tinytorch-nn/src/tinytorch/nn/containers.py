@@ -2,7 +2,7 @@
 
 from collections import OrderedDict
 
-from .module import Module
+from .module import Module, _addindent
 
 
 class Sequential(Module):
@@ -82,6 +82,23 @@ class ModuleList(Module):
 
     def __setitem__(self, index, module):
         self.add_module(list(self._modules)[index], module)
+
+    def __repr__(self):
+        """As PyTorch: runs of identical modules fold into ``(0-2): 3 x Linear(...)``."""
+        reprs = [repr(m) for m in self]
+        if not reprs:
+            return "ModuleList()"
+        runs = []  # [first index, last index, repr]
+        for i, text in enumerate(reprs):
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        lines = [
+            _addindent(f"({a}): {text}" if a == b else f"({a}-{b}): {b - a + 1} x {text}", 2)
+            for a, b, text in runs
+        ]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):

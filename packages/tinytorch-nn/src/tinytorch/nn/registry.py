@@ -41,7 +41,7 @@ class LayerRegistry(Registry):
         return cls
 
 
-layers = LazyTable("layer", "`tinytorch layers` lists the layers and who provides them")
+layer_table = LazyTable("layer", "`tinytorch layers` lists the layers and who provides them")
 
 
 def _fill(table, resolved):
@@ -49,7 +49,7 @@ def _fill(table, resolved):
         table[name] = providers[0].item
 
 
-manager.add_registry(LayerRegistry, layers, _fill)
+manager.add_registry(LayerRegistry, layer_table, _fill)
 
 
 def register_own_layers():
@@ -63,7 +63,7 @@ def register_own_layers():
 def find_layer(name):
     """``tinytorch.nn.<name>``: the registered layer, or an error naming what to install."""
     try:
-        return layers[name]
+        return layer_table[name]
     except LookupError:
         pass
     if name in PROVIDED_ELSEWHERE:
@@ -74,6 +74,6 @@ def find_layer(name):
         )
     raise AttributeError(
         f"module 'tinytorch.nn' has no attribute {name!r} ("
-        + unknown_name_message("layer", name, list(layers) + list(PROVIDED_ELSEWHERE))
+        + unknown_name_message("layer", name, list(layer_table) + list(PROVIDED_ELSEWHERE))
         + "; `tinytorch layers` lists the layers)"
     )

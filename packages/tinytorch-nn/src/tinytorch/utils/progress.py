@@ -124,7 +124,7 @@ class Progress:
     >>> out = io.StringIO()
     >>> progress = Progress(desc="train", unit="sample", file=out)
     >>> for batch in progress([[1, 2], [3, 4], [5]], epoch=1, epochs=1):
-    ...     progress.update(loss=sum(batch), n=len(batch))
+    ...     progress.update(loss=sum(batch) / len(batch), n=len(batch))
     >>> progress.metrics
     {'loss': 3.0}
     >>> print(out.getvalue().split("  ")[:4])
