@@ -58,6 +58,11 @@ class Skip(Exception):
 #:                cost per operation (e.g. per op of a 10,000-op graph), for
 #:                targets stated that way; the reference is shown for context
 #:                only. PASS when figure <= target.
+#: ``"percent<="`` figure = (tinytorch_time / ops) / reference_time * 100: the
+#:                cost of one of the ``ops`` operations of the tinyTorch side as
+#:                a percentage of the reference (e.g. the DataLoader's overhead
+#:                per batch, one epoch's batches per call, against one training
+#:                step); PASS when figure <= target.
 KINDS = {
     "ratio>=": (
         lambda tt_s, ref_s, ops: ref_s / tt_s,
@@ -77,6 +82,12 @@ KINDS = {
         lambda fig: f"{fig:.3g} us/op",
         lambda target: f"<= {target:g} us/op",
     ),
+    "percent<=": (
+        lambda tt_s, ref_s, ops: tt_s / ops / ref_s * 100.0,
+        lambda fig, target: fig <= target,
+        lambda fig: f"{fig:.3g}%",
+        lambda target: f"<= {target:g}%",
+    ),
 }
 
 
@@ -92,8 +103,8 @@ class Case:
         reference: ``reference(ctx) -> result``; the timed reference code.
             Both callables are called the same way, so the call overhead is
             the same on each side (it cancels out of a ``diff_us<=`` figure).
-        kind: ``"ratio>="``, ``"diff_us<="`` or ``"us_per_op<="`` (see
-            :data:`KINDS`), or None (the default) for an informational row
+        kind: ``"ratio>="``, ``"diff_us<="``, ``"us_per_op<="`` or
+            ``"percent<="`` (see :data:`KINDS`), or None (the default) for an informational row
             that shows the ratio.
         target: the number the figure is compared with.  A kind without a
             target is an informational row that shows that kind's figure.
@@ -111,7 +122,7 @@ class Case:
             ``"wall"`` where the cost includes waiting or other processes (file
             I/O, DataLoader workers): CPU time does not see them.
         ops: how many operations one call of ``tinytorch`` performs, for the
-            ``"us_per_op<="`` kind (default 1).
+            ``"us_per_op<="`` and ``"percent<="`` kinds (default 1).
         repeat: at most this many samples per side, whatever ``--repeat`` says
             (None: no cap).  For a side so slow (seconds per call) that the
             usual five samples would take minutes.

@@ -389,7 +389,8 @@ def _header(args, src_dirs):
         lines.append(f"tinytorch.core not importable ({_short_error(exc)})")
     lines.append(
         "figure: ratio = reference time / tinyTorch time (higher is faster); "
-        "diff = tinyTorch time - reference time; us/op = tinyTorch time / ops per call"
+        "diff = tinyTorch time - reference time; us/op = tinyTorch time / ops per call; "
+        "% = (tinyTorch time / ops) / reference time"
     )
     return lines
 

@@ -4,8 +4,20 @@ import math
 
 import pytest
 from nn_helpers import (
-    assert_close, data, flat, grad_of, log_softmax_row, matmul, mean, rand_var, sigmoid,
-    softmax_row, transpose, var, var_pop, var_unbiased,
+    assert_close,
+    data,
+    flat,
+    grad_of,
+    log_softmax_row,
+    matmul,
+    mean,
+    rand_var,
+    sigmoid,
+    softmax_row,
+    transpose,
+    var,
+    var_pop,
+    var_unbiased,
 )
 
 import tinytorch.core as tt
@@ -716,6 +728,15 @@ def test_embedding_negative_padding_idx():
     emb = nn.Embedding(4, 2, padding_idx=-1)
     assert emb.padding_idx == 3  # as PyTorch: normalised
     assert flat(emb.weight)[-2:] == [0.0, 0.0]
+
+
+def test_embedding_negative_padding_idx_gets_no_gradient():
+    w = var(EMB)
+    F.embedding(tt.tensor([3, 0, 3]), w, padding_idx=-1).sum().backward()
+    assert_close(grad_of(w), [[1.0, 1.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    emb = nn.Embedding(4, 2, padding_idx=-1)
+    emb(tt.tensor([3, 1])).sum().backward()
+    assert_close(grad_of(emb.weight), [[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [0.0, 0.0]])
 
 
 def test_embedding_functional():

@@ -374,6 +374,16 @@ def test_bce_gradient_by_hand():
     assert_close(grad_of(x), [(0.25 - 1) / (0.25 * 0.75), 0.8 / (0.8 * 0.2)])
 
 
+def test_bce_gradient_is_finite_at_0_and_1():
+    # as PyTorch: (x - y) / max(x (1 - x), 1e-12), not the nan of the clamped logs' 0/0
+    x = var([0.0, 1.0, 0.0, 1.0])
+    F.binary_cross_entropy(x, tt.tensor([1.0, 0.0, 0.0, 1.0]), reduction="sum").backward()
+    g = flat(grad_of(x))
+    assert all(math.isfinite(v) for v in g)
+    assert g[2] == 0.0 and g[3] == 0.0
+    assert math.isclose(g[0], -1e12, rel_tol=1e-6) and math.isclose(g[1], 1e12, rel_tol=1e-6)
+
+
 def test_bce_input_outside_0_1_is_refused():
     with pytest.raises(ValueError):
         nn.BCELoss()(var([0.5, 1.5]), tt.tensor([1.0, 0.0]))

@@ -48,7 +48,7 @@ def leaf_pair(t, requires_grad=True):
 
 def assert_same(ours, theirs, rtol=RTOL, atol=ATOL, what="value"):
     assert ours is not None, f"{what}: tinyTorch has None, PyTorch {theirs!r}"
-    if isinstance(ours, Variable) or isinstance(ours, tt.Tensor):
+    if isinstance(ours, (Variable, tt.Tensor)):
         ours = to_torch(ours)
     assert tuple(ours.shape) == tuple(theirs.shape), f"{what}: shape {tuple(ours.shape)} != torch's {tuple(theirs.shape)}"
     torch.testing.assert_close(ours, theirs.detach().to(ours.dtype), rtol=rtol, atol=atol, equal_nan=True,

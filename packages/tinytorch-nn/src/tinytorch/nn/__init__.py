@@ -15,6 +15,7 @@ tinytorch-vision, tinytorch-text and any learner's plugin), and
 from . import functional, init, utils
 from .module import Module, Parameter
 from .registry import LayerRegistry, find_layer, layer_table, register_own_layers
+from .serialization import SafetensorsError, load, load_checkpoint, save, save_checkpoint
 
 register_own_layers()
 

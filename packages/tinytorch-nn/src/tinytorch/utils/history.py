@@ -84,7 +84,7 @@ def _label(value, step):
     if step * 10 ** decimals % 1 > 1e-6:  # 0.25
         decimals += 1
     text = f"{value:.{decimals}f}"
-    return "0" if float(text) == 0 else text
+    return text.replace("-", "") if float(text) == 0 else text  # no "-0.0"
 
 
 def _fmt(value):
@@ -108,6 +108,7 @@ class History:
     def __init__(self):
         self.rows = []       # one dict per log() call, values as floats
         self.x_name = None   # "epoch", "step" or None (row numbers)
+        self._names = {}     # metric names in the order logged
 
     # ----------------------------------------------------------------- logging
     def log(self, epoch=None, step=None, **metrics):
@@ -128,6 +129,8 @@ class History:
         if not metrics:
             raise ValueError("History.log: give at least one metric, as in log(epoch=1, loss=0.5)")
         self.x_name = x_name
+        for name in metrics:
+            self._names.setdefault(name, None)  # the order of the log() calls, None included
         row = {name: _number(name, value) for name, value in metrics.items() if value is not None}
         if x is not None:
             x = _number(x_name, x)
@@ -141,12 +144,7 @@ class History:
     @property
     def metrics(self):
         """The metric names, in the order they were first logged."""
-        names = {}
-        for row in self.rows:
-            for name in row:
-                if name != self.x_name:
-                    names[name] = None
-        return list(names)
+        return list(self._names)
 
     @property
     def x(self):

@@ -54,7 +54,7 @@ def _duration(seconds):
     """``0:07``, ``12:03``, ``1:02:03``."""
     if seconds is None or not math.isfinite(seconds) or seconds < 0:
         return "?"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
@@ -168,8 +168,11 @@ class Progress:
         if self._iterable is None:
             raise TypeError("Progress: nothing to iterate; give an iterable: progress(loader)")
         iterable, self._iterable = self._iterable, None
+        return self._run(iterable)
+
+    def _run(self, iterable):
         self._iterating = True
-        self._start()
+        self._start(restart=True)
         try:
             for item in iterable:
                 if self.steps and not self._updated:
@@ -313,13 +316,15 @@ class Progress:
             done = f"done in {_seconds(self.elapsed)}"
             if self.epoch is not None and self.epochs is not None and self.epoch < self.epochs:
                 per_epoch = sum(self._epoch_seconds) / len(self._epoch_seconds)
-                done += f" (run left {_duration((self.epochs - self.epoch) * per_epoch)})"
+                run_left = (self.epochs - self.epoch) * per_epoch
+                if run_left >= 0.5:  # not "0:00"
+                    done += f" (run left {_duration(run_left)})"
             parts.append(done)
         else:
             left, run = self.time_left()
             if left is not None:
                 text = f"left {_duration(left)}"
-                if run is not None and self.epoch < self.epochs:
+                if run is not None and self.epoch < self.epochs and run - left >= 0.5:
                     text += f" (run {_duration(run)})"
                 parts.append(text)
         return "  ".join(parts)
@@ -345,14 +350,15 @@ class Progress:
         self._open = True
         self._drawn = 0
         self._last_draw = None
-        self._last_line = None
+        self._t0 = self._last_line = self.clock()
 
-    def _start(self):
+    def _start(self, restart=False):
+        """Mark the pass as begun; a loop restarts the clock, which otherwise runs from creation."""
         if not self._started:
             self._started = True
             self._open = True
-            self._t0 = self.clock()
-            self._last_line = self._t0
+            if restart:
+                self._t0 = self._last_line = self.clock()
 
     def _step_done(self):
         """Move the items of the step just reported into the pass's count."""

@@ -14,6 +14,7 @@ import warnings
 
 from tinytorch.autograd import Variable
 from tinytorch.core import default_generator, randperm
+from tinytorch.core import int64 as _INT64
 from tinytorch.core.tensor import Tensor
 
 __all__ = [
@@ -160,9 +161,11 @@ class TensorDataset(Dataset):
     def _fetch_batch(self, indices):
         """``default_collate([self[i] for i in indices])``, one indexing op per tensor.
 
-        ``indices`` is a list of Python ints (as a BatchSampler yields them).
+        ``indices`` is a list of Python ints (as a BatchSampler yields them);
+        it becomes one int64 index tensor, shared by all the tensors.
         """
-        return tuple(source[indices] for source in self._sources)
+        key = Tensor(indices, (len(indices),), dtype=_INT64)
+        return tuple(source[key] for source in self._sources)
 
 
 class ConcatDataset(Dataset):
@@ -270,9 +273,6 @@ class Subset(Dataset):
             indices = indices.tolist()
         self.dataset = dataset
         self.indices = indices
-        inner = getattr(dataset, "_fetch_batch", None)
-        if inner is not None:  # a subset of a TensorDataset keeps the fast batch path
-            self._fetch_batch = self._fetch_inner_batch
 
     def _index(self, idx):
         try:
@@ -297,16 +297,43 @@ class Subset(Dataset):
     def __len__(self):
         return len(self.indices)
 
-    def _fetch_inner_batch(self, indices):
-        index = self.indices
-        try:
-            mapped = [index[i] for i in indices]
-        except IndexError:
-            bad = next(i for i in indices if not -len(index) <= i < len(index))
-            raise IndexError(
-                f"Subset: index {bad} is out of range for a subset of {len(index)} samples"
-            ) from None
-        return self.dataset._fetch_batch(mapped)
+
+def batch_fetcher(dataset):
+    """A function ``fetch(indices) -> batch`` equal to ``default_collate([dataset[i] ...])``, or None.
+
+    The DataLoader's fast path: for a :class:`TensorDataset` (and a
+    :class:`Subset` of one, at any depth) whose class does not override
+    ``__getitem__`` or add ``__getitems__``, a batch is one advanced-indexing
+    op per tensor. For any other dataset None: the samples are fetched one by
+    one and collated.
+    """
+    cls = type(dataset)
+    if isinstance(dataset, TensorDataset):
+        if cls.__getitem__ is TensorDataset.__getitem__ and not hasattr(cls, "__getitems__"):
+            return dataset._fetch_batch
+        return None
+    if (
+        isinstance(dataset, Subset)
+        and cls.__getitem__ is Subset.__getitem__
+        and cls.__getitems__ is Subset.__getitems__
+    ):
+        inner = batch_fetcher(dataset.dataset)
+        if inner is None:
+            return None
+        index = dataset.indices
+
+        def fetch(indices):
+            try:
+                mapped = [index[i] for i in indices]
+            except IndexError:
+                bad = next(i for i in indices if not -len(index) <= i < len(index))
+                raise IndexError(
+                    f"Subset: index {bad} is out of range for a subset of {len(index)} samples"
+                ) from None
+            return inner(mapped)
+
+        return fetch
+    return None
 
 
 def random_split(dataset, lengths, generator=None):
@@ -351,7 +378,7 @@ def random_split(dataset, lengths, generator=None):
         for i, frac in enumerate(lengths):
             if frac < 0 or frac > 1:
                 raise ValueError(f"random_split: fraction at index {i} is not between 0 and 1")
-            subset_lengths.append(int(math.floor(n * frac)))
+            subset_lengths.append(math.floor(n * frac))
         remainder = n - sum(subset_lengths)
         # add 1 to all the lengths in round-robin fashion until the remainder is 0
         for i in range(remainder):

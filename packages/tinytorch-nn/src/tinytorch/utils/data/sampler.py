@@ -113,8 +113,7 @@ class RandomSampler(Sampler):
         self.generator = generator
         if not isinstance(self.replacement, bool):
             raise TypeError(
-                "replacement should be a boolean value, but got "
-                f"replacement={self.replacement}"
+                f"replacement should be a boolean value, but got replacement={self.replacement}"
             )
         n = self.num_samples
         if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
@@ -202,9 +201,7 @@ class BatchSampler(Sampler):
                 f"batch_size should be a positive integer value, but got batch_size={batch_size}"
             )
         if not isinstance(drop_last, bool):
-            raise ValueError(
-                f"drop_last should be a boolean value, but got drop_last={drop_last}"
-            )
+            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
         self.sampler = sampler
         self.batch_size = batch_size
         self.drop_last = drop_last
