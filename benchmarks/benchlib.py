@@ -63,6 +63,11 @@ class Skip(Exception):
 #:                a percentage of the reference (e.g. the DataLoader's overhead
 #:                per batch, one epoch's batches per call, against one training
 #:                step); PASS when figure <= target.
+#: ``"seconds<="`` figure = tinytorch_time in seconds: an absolute time, for
+#:                targets stated that way (e.g. saving a 1-million-parameter
+#:                state_dict in at most 2 s). Unlike a ratio it depends on the
+#:                machine; the reference is shown for context only. PASS when
+#:                figure <= target.
 KINDS = {
     "ratio>=": (
         lambda tt_s, ref_s, ops: ref_s / tt_s,
@@ -88,6 +93,12 @@ KINDS = {
         lambda fig: f"{fig:.3g}%",
         lambda target: f"<= {target:g}%",
     ),
+    "seconds<=": (
+        lambda tt_s, ref_s, ops: tt_s,
+        lambda fig, target: fig <= target,
+        lambda fig: f"{fig:.3g} s" if fig >= 1 else f"{fig * 1e3:.3g} ms",
+        lambda target: f"<= {target:g} s",
+    ),
 }
 
 
@@ -103,8 +114,8 @@ class Case:
         reference: ``reference(ctx) -> result``; the timed reference code.
             Both callables are called the same way, so the call overhead is
             the same on each side (it cancels out of a ``diff_us<=`` figure).
-        kind: ``"ratio>="``, ``"diff_us<="``, ``"us_per_op<="`` or
-            ``"percent<="`` (see :data:`KINDS`), or None (the default) for an informational row
+        kind: ``"ratio>="``, ``"diff_us<="``, ``"us_per_op<="``,
+            ``"percent<="`` or ``"seconds<="`` (see :data:`KINDS`), or None (the default) for an informational row
             that shows the ratio.
         target: the number the figure is compared with.  A kind without a
             target is an informational row that shows that kind's figure.

@@ -526,3 +526,14 @@ def test_any_and_all():
 def test_truth_value_of_many_elements_points_to_any_and_all():
     with pytest.raises(RuntimeError, match=r"t\.any\(\) or t\.all\(\)"):
         bool(tt.tensor([1, 2]))
+
+
+def test_isclose_allclose_and_equal():
+    a = tt.tensor([1.0, float("inf"), 2.0, float("nan")])
+    b = tt.tensor([1.0 + 1e-9, float("inf"), 2.1, float("nan")])
+    assert tt.isclose(a, b).tolist() == [True, True, False, False]
+    assert tt.isclose(a, b, equal_nan=True).tolist() == [True, True, False, True]
+    assert tt.allclose(a[:2], b[:2]) is True
+    assert tt.allclose(a, b) is False
+    assert tt.equal(tt.tensor([1, 2]), tt.tensor([1, 2])) is True
+    assert tt.equal(tt.tensor([1, 2]), tt.tensor([[1, 2]])) is False  # shapes differ

@@ -12,7 +12,12 @@ from nn_helpers import assert_close, flat, var
 import tinytorch.core as tt
 from tinytorch import nn
 from tinytorch.autograd import Variable
-from tinytorch.nn.utils import clip_grad_norm_, clip_grad_value_, parameters_to_vector, vector_to_parameters
+from tinytorch.nn.utils import (
+    clip_grad_norm_,
+    clip_grad_value_,
+    parameters_to_vector,
+    vector_to_parameters,
+)
 
 
 def with_grad(value, g):
@@ -136,6 +141,34 @@ def test_error_if_nonfinite(bad):
     a = with_grad([0.0, 0.0], [bad, 1.0])
     with pytest.raises(RuntimeError):
         clip_grad_norm_([a], 1.0, error_if_nonfinite=True)
+
+
+@pytest.mark.parametrize("norm_type", [1.0, 2.0, math.inf])
+def test_nan_gradient_gives_a_nan_norm(norm_type):
+    # as PyTorch: nan propagates through every norm, the infinity norm (a max) included
+    a = with_grad([0.0, 0.0, 0.0], [1.0, math.nan, -2.0])
+    assert math.isnan(as_float(clip_grad_norm_([a], 1.0, norm_type=norm_type)))
+
+
+def test_nan_norm_error_with_inf_norm():
+    a = with_grad([0.0, 0.0, 0.0], [1.0, math.nan, -2.0])
+    with pytest.raises(RuntimeError):
+        clip_grad_norm_([a], 1.0, norm_type=math.inf, error_if_nonfinite=True)
+
+
+def test_nan_norm_clips_with_a_nan_coefficient():
+    # as PyTorch: the coefficient max_norm / (nan + 1e-6) is nan, and it is applied
+    a = with_grad([0.0, 0.0], [1.0, math.nan])
+    clip_grad_norm_([a], 1.0)
+    assert all(math.isnan(x) for x in flat(a.grad))
+
+
+def test_infinite_norm_clips_finite_gradients_to_zero():
+    # the coefficient max_norm / inf is 0: finite entries become 0, the infinite one nan (inf * 0)
+    a = with_grad([0.0, 0.0], [math.inf, 3.0])
+    clip_grad_norm_([a], 1.0)
+    got = flat(a.grad)
+    assert math.isnan(got[0]) and got[1] == 0.0
 
 
 def test_error_if_nonfinite_leaves_finite_norms_alone():

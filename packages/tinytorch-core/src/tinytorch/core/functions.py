@@ -46,6 +46,38 @@ def where(condition, x, y):
     return _k["where"](condition, *operands)
 
 
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    """Elementwise ``|input - other| <= atol + rtol * |other|``, as a bool tensor (as PyTorch)."""
+    a, b = _as_tensor(input), _as_tensor(other)
+    close = (a - b).abs() <= atol + rtol * b.abs()
+    same = a == b  # equal infinities count as close
+    result = close | same
+    if equal_nan:
+        result = result | ((a != a) & (b != b))
+    return result
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    """True when every element of ``input`` is close to ``other`` (see ``isclose``)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other):  # noqa: A002
+    """True when both have the same shape and the same values."""
+    a, b = _as_tensor(input), _as_tensor(other)
+    return a.shape == b.shape and bool((a == b).all())
+
+
+def _as_tensor(value):
+    data = getattr(value, "data", value)  # a Variable's Tensor
+    if isinstance(data, Tensor):
+        return data
+    operand = _operand(data)
+    if operand is None:
+        raise TypeError(f"expected a Tensor or a number, got {type(value).__name__}")
+    return operand
+
+
 def _method(name):
     def function(input, *args, **kwargs):  # noqa: A002  (PyTorch's name)
         if not isinstance(input, Tensor) or not args:
@@ -62,4 +94,4 @@ _METHODS = ["add", "sub", "mul", "div", "pow", "matmul", "maximum", "minimum", "
 
 globals().update({name: _method(name) for name in _METHODS})
 
-__all__ = ["cat", "concat", "stack", "where", *_METHODS]
+__all__ = ["allclose", "cat", "concat", "equal", "isclose", "stack", "where", *_METHODS]

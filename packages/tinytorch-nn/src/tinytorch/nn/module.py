@@ -64,8 +64,9 @@ class Module:
         parts = self.__dict__.get(kind)
         if parts is None:
             raise AttributeError(
-                f"{type(self).__name__}: cannot assign parts before Module.__init__() is "
-                "called; call super().__init__() first in your __init__"
+                f"{type(self).__name__}: Module.__init__() was not called, so this module has "
+                "nowhere to keep its parameters and submodules; call super().__init__() first "
+                "in your __init__"
             )
         return parts
 
@@ -102,6 +103,8 @@ class Module:
     def __getattr__(self, name):
         # only called when normal lookup fails: look in the three registries
         d = self.__dict__
+        if name in ("_parameters", "_buffers", "_modules", "_forward_hooks"):
+            self._parts(name)  # raises: Module.__init__ was never called
         for kind in ("_parameters", "_buffers", "_modules"):
             parts = d.get(kind)
             if parts is not None and name in parts:
@@ -162,7 +165,7 @@ class Module:
         seen = set()
         modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         for module_prefix, module in modules:
-            for name, value in module.__dict__[kind].items():
+            for name, value in module._parts(kind).items():
                 if value is None or id(value) in seen:
                     continue
                 seen.add(id(value))

@@ -47,7 +47,8 @@ def default_collate(batch):
         * `float` -> float64 Tensor
         * `int` -> int64 Tensor
         * `bool` -> bool Tensor
-        * `str` -> `str` (unchanged: a list of the strings)
+        * `str` -> a list of the strings (PyTorch gives a tuple of them when
+          they come from a tuple sample)
         * `Mapping[K, V_i]` -> `Mapping[K, default_collate([V_1, V_2, ...])]`
         * `NamedTuple[V1_i, V2_i, ...]` -> `NamedTuple[default_collate([V1_1, V1_2, ...]),
           default_collate([V2_1, V2_2, ...]), ...]`
@@ -96,7 +97,7 @@ def default_collate(batch):
     if isinstance(elem, int):
         return tensor(batch)  # int64 (float64 if a float hides among them)
     if isinstance(elem, (str, bytes)):
-        return batch
+        return list(batch)
     if isinstance(elem, collections.abc.Mapping):
         collated = {key: default_collate([d[key] for d in batch]) for key in elem}
         if elem_type is dict:

@@ -26,7 +26,7 @@ units each function states; ``noise=0`` gives the exact shapes. The
 classification sets split ``n_samples`` as evenly as the classes allow (the
 first classes get one more) and, with ``shuffle=True`` (the default, as
 scikit-learn's), mix the classes' rows; with ``shuffle=False`` the rows come
-class by class.
+class by class (for :func:`make_xor`, corner by corner).
 """
 
 import math
