@@ -515,7 +515,20 @@ def test_checkpoint_refuses_values_json_cannot_hold(tmp_path):
         nn.save_checkpoint(tmp_path / "c.st", epoch=1, fn=lambda: 1)
     with pytest.raises(TypeError, match=r"extra\.s\.0 is a set"):
         nn.save_checkpoint(tmp_path / "c.st", s=[{1, 2}])
+    with pytest.raises(TypeError, match="Tensor used as a dict key"):
+        nn.save_checkpoint(tmp_path / "c.st", d={tt.ones(1): 1})
     assert not (tmp_path / "c.st").exists()
+
+
+def test_checkpoint_extra_names_that_look_like_tags(tmp_path):
+    nn.save_checkpoint(tmp_path / "c.st", __tensor__="x", __tuple__=[1])
+    info = nn.load_checkpoint(tmp_path / "c.st")
+    assert info["__tensor__"] == "x" and info["__tuple__"] == [1]
+
+
+def test_save_into_a_missing_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        nn.save({"w": tt.ones(1)}, tmp_path / "nowhere" / "w.st")
 
 
 def test_load_checkpoint_changes_nothing_on_a_mismatch(tmp_path):
@@ -577,3 +590,13 @@ def test_load_checkpoint_refuses_files_that_are_not_checkpoints(tmp_path):
     nn.save({}, path, metadata={key: '{"version": 1, "model": ["w"]}'})
     with pytest.raises(SafetensorsError, match="'w' is listed but not in the file"):
         nn.load_checkpoint(path)
+    for malformed in ['{"version": 1, "optimizer": {"type": "Adam"}}',
+                      '{"version": 1, "optimizer": {"type": "Adam", "state_dict": {"state": {}}}}',
+                      '{"version": 1, "optimizer": {"type": "Adam", "state_dict": [1]}}',
+                      '{"version": 1, "model": 5}',
+                      '{"version": 1, "epoch": {"__float__": "lots"}}',
+                      '{"version": 1, "extra": {"__items__": [[1]]}}',
+                      '{"version": 1, "extra": [1]}']:
+        nn.save({}, path, metadata={key: malformed})
+        with pytest.raises(SafetensorsError, match="malformed"):
+            nn.load_checkpoint(path, _model(2), optim.Adam(_model(2).parameters()))

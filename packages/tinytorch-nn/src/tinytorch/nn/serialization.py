@@ -30,7 +30,10 @@ of the data part; the values are little-endian and in row-major order (the
 last index changes fastest). The optional ``"__metadata__"`` maps strings to
 strings. The dtypes written here are ``F64`` (float64), ``F32`` (float32, on
 request: half the size, about 7 significant digits), ``I64`` (int64) and
-``BOOL`` (one byte, 0 or 1).
+``BOOL`` (one byte, 0 or 1). Reading also accepts what other writers use
+for weights: ``F16`` and ``BF16`` (as float64), and ``I32``, ``I16``,
+``I8``, ``U8`` ... ``U64`` (as int64); the 8-, 6- and 4-bit floats and
+complex numbers are refused with an error naming the dtype.
 
 Why not pickle
 --------------
@@ -244,6 +247,9 @@ def save(state_dict, path, metadata=None, dtype=None):
     text += b" " * (-len(text) % 8)
 
     path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"save: cannot write {path}: the folder {folder} does not exist")
     temporary = f"{path}.{os.getpid()}.partial"
     try:
         with open(temporary, "wb") as f:
@@ -482,13 +488,23 @@ def _encode(value, where, tensors):
     if isinstance(value, Mapping):
         if all(isinstance(k, str) for k in value) and not any(k in _TAGS for k in value):
             return {k: _encode(v, f"{where}.{k}", tensors) for k, v in value.items()}
-        return {"__items__": [[_encode(k, f"{where}.key", {}), _encode(v, f"{where}.{k}", tensors)]
+        return {"__items__": [[_encode(k, f"{where}.key", _NO_TENSORS), _encode(v, f"{where}.{k}", tensors)]
                               for k, v in value.items()]}
     raise TypeError(
         f"save_checkpoint: {where} is a {type(value).__name__}, which a checkpoint cannot "
         "store (it takes Tensors, numbers, strings, bools, None, and lists, tuples and "
         "dicts of these)"
     )
+
+
+class _NoTensors(dict):
+    """Where the tensors of a dict key would go: nowhere (a key cannot be a tensor)."""
+
+    def __setitem__(self, name, value):
+        raise TypeError(f"save_checkpoint: {name} is a Tensor used as a dict key, which a checkpoint cannot store")
+
+
+_NO_TENSORS = _NoTensors()
 
 
 def _decode_json(value, tensors, used, fail):
@@ -526,9 +542,11 @@ def save_checkpoint(path, model=None, optimizer=None, epoch=None, **extra):
     optimizer's state as ``"optimizer.state.<index>.<name>"``
     (``"optimizer.state.0.exp_avg"``). Everything else (the optimizer's
     ``param_groups`` with their options, step counts, ``epoch``, and each
-    ``extra`` value: numbers, strings, bools, None, lists, tuples, dicts, and
-    Tensors inside them, e.g. ``scheduler=scheduler.state_dict()``) is JSON
-    text in the header's ``__metadata__`` under ``"tinytorch.checkpoint"``.
+    ``extra`` value: numbers, strings, bools, None, lists, tuples, dicts, e.g.
+    ``scheduler=scheduler.state_dict()``) is JSON text in the header's
+    ``__metadata__`` under ``"tinytorch.checkpoint"``; a Tensor among the
+    extras is stored as a tensor named by its place (``"extra.best_weights"``)
+    and referred to from the JSON.
     The file is still a plain safetensors file (PyTorch can read its
     tensors), and no pickle is involved.
 
@@ -548,7 +566,7 @@ def save_checkpoint(path, model=None, optimizer=None, epoch=None, **extra):
             "state_dict": _encode(optimizer.state_dict(), "optimizer", tensors),
         }
     info["epoch"] = _encode(epoch, "epoch", tensors)
-    info["extra"] = {k: _encode(v, "extra." + k, tensors) for k, v in extra.items()}
+    info["extra"] = _encode(extra, "extra", tensors)
     text = json.dumps(info, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
     save(tensors, path, metadata={CHECKPOINT_KEY: text})
 
@@ -585,24 +603,12 @@ def load_checkpoint(path, model=None, optimizer=None):
     if not isinstance(info, dict) or info.get("version") != 1:
         raise fail("the checkpoint metadata is not a version-1 tinyTorch checkpoint")
 
-    used = set()
-    weights = None
-    if info.get("model") is not None:
-        weights = OrderedDict()
-        for key in info["model"]:
-            if "model." + key not in tensors:
-                raise fail(f"the model weight '{key}' is listed but not in the file")
-            weights[key] = tensors["model." + key]
-            used.add("model." + key)
-    saved_opt = info.get("optimizer")
-    opt_state = None
-    if saved_opt is not None:
-        opt_state = _decode_json(saved_opt["state_dict"], tensors, used, fail)
-    epoch = _decode_json(info.get("epoch"), tensors, used, fail)
-    extra = _decode_json(info.get("extra", {}), tensors, used, fail)
-    unused = [k for k in tensors if k not in used]
-    if unused:
-        raise fail(f"tensors that the checkpoint metadata does not account for: {', '.join(unused)}")
+    try:
+        weights, saved_type, opt_state, epoch, extra = _read_checkpoint(info, tensors, fail)
+    except SafetensorsError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise fail(f"the checkpoint metadata is malformed ({type(e).__name__}: {e})") from None
 
     # check the optimizer before touching anything (the model checks itself)
     if model is not None and weights is None:
@@ -610,13 +616,12 @@ def load_checkpoint(path, model=None, optimizer=None):
     if optimizer is not None:
         if opt_state is None:
             raise fail("the checkpoint holds no optimizer state")
-        if saved_opt["type"] != type(optimizer).__name__:
+        if saved_type != type(optimizer).__name__:
             raise ValueError(
-                f"load_checkpoint: {name} holds the state of a {saved_opt['type']} "
+                f"load_checkpoint: {name} holds the state of a {saved_type} "
                 f"optimizer, not of a {type(optimizer).__name__}"
             )
-        saved_groups = opt_state["param_groups"]
-        sizes = [len(g["params"]) for g in saved_groups]
+        sizes = [len(g["params"]) for g in opt_state["param_groups"]]
         own = [len(g["params"]) for g in optimizer.param_groups]
         if sizes != own:
             raise ValueError(
@@ -628,3 +633,33 @@ def load_checkpoint(path, model=None, optimizer=None):
     if optimizer is not None:
         optimizer.load_state_dict(opt_state)
     return {"epoch": epoch, **extra, "model": weights, "optimizer": opt_state}
+
+
+def _read_checkpoint(info, tensors, fail):
+    """The parts of a checkpoint from its metadata ``info`` and its tensors; check that all fit."""
+    used = set()
+    weights = None
+    if info.get("model") is not None:
+        weights = OrderedDict()
+        for key in info["model"]:
+            if "model." + key not in tensors:
+                raise fail(f"the model weight '{key}' is listed but not in the file")
+            weights[key] = tensors["model." + key]
+            used.add("model." + key)
+    saved_opt = info.get("optimizer")
+    saved_type = opt_state = None
+    if saved_opt is not None:
+        saved_type = str(saved_opt["type"])
+        opt_state = _decode_json(saved_opt["state_dict"], tensors, used, fail)
+        if not isinstance(opt_state.get("state"), dict) or not all(
+            isinstance(g, dict) and isinstance(g.get("params"), list) for g in opt_state["param_groups"]
+        ):
+            raise fail("the optimizer state in the checkpoint metadata is malformed")
+    epoch = _decode_json(info.get("epoch"), tensors, used, fail)
+    extra = _decode_json(info.get("extra", {}), tensors, used, fail)
+    if not isinstance(extra, dict) or any(k in ("epoch", "model", "optimizer") for k in extra):
+        raise fail("the extra values in the checkpoint metadata are malformed")
+    unused = [k for k in tensors if k not in used]
+    if unused:
+        raise fail(f"tensors that the checkpoint metadata does not account for: {', '.join(unused)}")
+    return weights, saved_type, opt_state, epoch, extra

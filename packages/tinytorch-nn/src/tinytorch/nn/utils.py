@@ -22,7 +22,10 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         return tt.tensor(0.0)
     norm_type = float(norm_type)
     if norm_type == math.inf:
-        total = max(max(abs(x) for x in p.grad.data.values()) if p.numel() else 0.0 for p in params)
+        values = [abs(x) for p in params for x in p.grad.data.values()]
+        total = math.nan if any(x != x for x in values) else max(values, default=0.0)
+    elif norm_type == 0:
+        total = float(sum(x != 0 for p in params for x in p.grad.data.values()))
     else:
         total = sum(sum(abs(x) ** norm_type for x in p.grad.data.values()) for p in params) ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
@@ -31,7 +34,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
             "set error_if_nonfinite=False to clip anyway"
         )
     coefficient = max_norm / (total + 1e-6)
-    if coefficient < 1:
+    if not coefficient >= 1:  # also a nan norm: the gradients become nan, as in PyTorch
         for p in params:
             p.grad.data.copy_(p.grad.data * coefficient)
     return tt.tensor(float(total))
@@ -51,6 +54,8 @@ def parameters_to_vector(parameters):
 def vector_to_parameters(vector, parameters):
     """Write the values of a flat vector back into the parameters (in order)."""
     values = vector.data if isinstance(vector, Variable) else vector
+    if not isinstance(values, tt.Tensor):
+        raise TypeError(f"vector_to_parameters: expected a Tensor, got {type(vector).__name__}")
     start = 0
     for p in parameters:
         n = p.numel()

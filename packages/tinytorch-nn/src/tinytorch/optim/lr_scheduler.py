@@ -136,12 +136,14 @@ class OneCycleLR(LRScheduler):
             total_steps = epochs * steps_per_epoch
         if total_steps <= 0:
             raise ValueError(f"OneCycleLR: total_steps must be positive, got {total_steps}")
+        if not 0 <= pct_start <= 1:
+            raise ValueError(f"OneCycleLR: pct_start must be in [0, 1], got {pct_start}")
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"OneCycleLR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
         self.total_steps = total_steps
         self.anneal = _cos_anneal if anneal_strategy == "cos" else _linear_anneal
         groups = optimizer.param_groups
-        max_lrs = list(max_lr) if isinstance(max_lr, (list, tuple)) else [max_lr] * len(groups)
+        max_lrs = _per_group(max_lr, len(groups), "max_lr")
         for group, top in zip(groups, max_lrs):
             if last_epoch == -1:
                 group["initial_lr"] = top / div_factor
@@ -160,11 +162,18 @@ class OneCycleLR(LRScheduler):
             ]
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError(
+                    f"OneCycleLR: {type(optimizer).__name__} has neither momentum nor betas; "
+                    "pass cycle_momentum=False"
+                )
             self.use_beta1 = "betas" in optimizer.defaults
-            for group in groups:
+            tops = _per_group(max_momentum, len(groups), "max_momentum")
+            bases = _per_group(base_momentum, len(groups), "base_momentum")
+            for group, top, base in zip(groups, tops, bases):
                 if last_epoch == -1:
-                    group["max_momentum"], group["base_momentum"] = max_momentum, base_momentum
-                    self._set_momentum(group, max_momentum)
+                    group["max_momentum"], group["base_momentum"] = top, base
+                    self._set_momentum(group, top)
         super().__init__(optimizer, last_epoch)
 
     def _set_momentum(self, group, value):
@@ -193,6 +202,14 @@ class OneCycleLR(LRScheduler):
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
 
+def _per_group(value, n, name):
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"expected {n} values of {name} (one per parameter group), got {len(value)}")
+        return list(value)
+    return [value] * n
+
+
 def _cos_anneal(start, end, pct):
     return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
 
@@ -217,7 +234,7 @@ class ReduceLROnPlateau:
         self.mode, self.factor, self.patience = mode, factor, patience
         self.threshold, self.threshold_mode, self.cooldown, self.eps = threshold, threshold_mode, cooldown, eps
         groups = optimizer.param_groups
-        self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * len(groups)
+        self.min_lrs = _per_group(min_lr, len(groups), "min_lr")
         self.best = math.inf if mode == "min" else -math.inf
         self.num_bad_epochs = 0
         self.cooldown_counter = 0

@@ -73,9 +73,13 @@ class Adagrad(Optimizer):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps,
                                       maximize=maximize))
-        for group in self.param_groups:
+        for group in self.param_groups:  # PyTorch creates the accumulators up front
             for p in group["params"]:
-                self.state[p] = {"step": 0, "sum": tt.full(p.shape, float(group["initial_accumulator_value"]))}
+                self._init_state(p, group)
+
+    def _init_state(self, p, group):
+        self.state[p] = {"step": 0, "sum": tt.full(p.shape, float(group["initial_accumulator_value"]))}
+        return self.state[p]
 
     def step(self, closure=None):
         loss = closure() if closure is not None else None
@@ -85,7 +89,7 @@ class Adagrad(Optimizer):
                     g = -g
                 if group["weight_decay"]:
                     g = g + group["weight_decay"] * p.data
-                state = self.state[p]
+                state = self.state.get(p) or self._init_state(p, group)  # groups added later
                 state["step"] += 1
                 clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
                 total = state["sum"] = state["sum"] + g * g
