@@ -29,13 +29,12 @@ Run: ``python benchmarks/run.py nn``.
 
 import math
 
-from bench_autograd import LR, PARAMS, B, D, H, O, _problem, _tt_setup, _tt_step
-
 import tinytorch.core as tt
 import tinytorch.nn as nn
 from tinytorch.autograd import Variable
 from tinytorch.optim import SGD, Adam
 
+from bench_autograd import LR, PARAMS, B, D, H, O, _problem, _tt_setup, _tt_step
 from benchlib import Case, assert_close
 
 ADAM_LR = 1e-3

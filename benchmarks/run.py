@@ -320,7 +320,7 @@ COLUMNS = [
     ("result", "<"),
     ("reference code", "<"),
 ]
-WIDTHS = [10, 28, 9, 9, 11, 12, 6, 0]
+WIDTHS = [13, 28, 9, 9, 11, 12, 6, 0]
 
 
 def _cells(row):

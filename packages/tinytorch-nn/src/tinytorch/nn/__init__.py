@@ -12,6 +12,8 @@ tinytorch-vision, tinytorch-text and any learner's plugin), and
 ``nn.<Name>`` looks them up; ``tinytorch layers`` lists them.
 """
 
+import contextlib
+
 from . import functional, init, utils
 from .module import Module, Parameter
 from .registry import LayerRegistry, find_layer, layer_table, register_own_layers
@@ -21,6 +23,20 @@ register_own_layers()
 
 __version__ = "0.1.0"
 
+__all__ = [
+    "LayerRegistry",
+    "Module",
+    "Parameter",
+    "SafetensorsError",
+    "functional",
+    "init",
+    "load",
+    "load_checkpoint",
+    "save",
+    "save_checkpoint",
+    "utils",
+]  # the layers (nn.Linear, ...) come from the layer registry, see __getattr__
+
 
 def __getattr__(name):
     if name.startswith("__"):
@@ -29,8 +45,6 @@ def __getattr__(name):
 
 
 def __dir__():
-    try:
+    with contextlib.suppress(LookupError):
         layer_table["Linear"]  # fills the table if a plugin change emptied it
-    except LookupError:
-        pass
     return sorted(set(globals()) | set(layer_table))
