@@ -567,3 +567,21 @@ def test_in_place_add_of_a_function_of_the_target():
     x.sum().backward()
     expected = [3 + 3 * math.exp(3 * v) for v in (0.5, -0.25)]
     assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(w.grad.tolist(), expected))
+
+
+def test_changing_a_saved_input_in_place_before_backward_raises():
+    # z = y * y keeps y; y += 10 afterwards would make its gradient wrong: PyTorch refuses too
+    a = Variable(tt.tensor([1.0, 2.0]), requires_grad=True)
+    y = a * 1
+    z = y * y
+    y += 10
+    with pytest.raises(RuntimeError, match=r"changed in place after 'mul' used it"):
+        z.sum().backward()
+
+
+def test_backward_accepts_one_variable_as_well_as_a_list():
+    from tinytorch.autograd import backward
+
+    a = Variable(tt.tensor([1.0, 2.0]), requires_grad=True)
+    backward((a * a).sum())
+    assert a.grad.tolist() == [2.0, 4.0]

@@ -169,7 +169,13 @@ def run_backward(roots, gradients, retain_graph, create_graph, capture=None):
 
 
 def backward(roots, gradients=None, retain_graph=False, create_graph=False):
-    """Accumulate d(roots)/d(leaf) into every leaf's ``.grad``."""
+    """Accumulate d(roots)/d(leaf) into every leaf's ``.grad`` (``roots``: a Variable or a list)."""
+    from .variable import Variable
+
+    if isinstance(roots, Variable):
+        roots = [roots]
+        if gradients is not None and not isinstance(gradients, (list, tuple)):
+            gradients = [gradients]
     results = run_backward(roots, gradients, retain_graph or create_graph, create_graph)
     for leaf, grad in results.values():
         if not create_graph:

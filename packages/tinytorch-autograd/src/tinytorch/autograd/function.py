@@ -51,7 +51,7 @@ class FunctionCtx:
 class FunctionNode(Node):
     """A graph node whose gradients come from a Function's ``backward``."""
 
-    __slots__ = ("function", "ctx", "n_outputs")
+    __slots__ = ("function", "ctx")
 
     def __init__(self, function, ctx, args, variables):
         super().__init__(function.__name__, args, [(None, v) for v in variables])

@@ -22,11 +22,14 @@ class Node:
     gradient is needed) and ``rule(grad, out, *args)`` its gradient.
     """
 
-    __slots__ = ("op", "args", "edges", "out_ref", "extra", "trace", "__weakref__")
+    __slots__ = ("op", "args", "versions", "edges", "out_ref", "extra", "trace", "__weakref__")
 
     def __init__(self, op, args, edges, trace=None):
         self.op = op
         self.args = args
+        # the version of each input that gets a gradient: an in-place change to one before
+        # backward would make the rules read its new values, so backward refuses it (as PyTorch)
+        self.versions = [None if type(t) is list else t._version for _rule, t in edges]
         self.edges = edges
         self.out_ref = None
         self.extra = None  # a second output that needs no gradient (the indices of max)
@@ -55,6 +58,14 @@ class Node:
                 "intermediate values were freed by the first backward. Pass "
                 "retain_graph=True to the first backward if you need to run it twice."
             )
+        for (_rule, arg), version in zip(self.edges, self.versions):
+            if version is not None and arg._version != version:
+                raise RuntimeError(
+                    f"{self.name()}: an input of '{self.op}' (shape {arg.shape}) was changed in "
+                    f"place after '{self.op}' used it (version {arg._version}, expected "
+                    f"{version}), so its gradient cannot be computed; write y = y + 1 instead "
+                    "of y += 1, or clone() before changing it"
+                )
         out = self.out_ref() if self.out_ref is not None else None
         if self.extra is not None:
             out = (out, self.extra)

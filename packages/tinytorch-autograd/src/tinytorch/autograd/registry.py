@@ -65,7 +65,9 @@ class GradientRegistry(Registry):
         self.items[name] = {p: rules[p] for p in wanted}
 
 
-gradient_table = LazyTable("gradient rule", "`tinytorch ops` lists which plugin serves each op")
+gradient_table = LazyTable(
+    "gradient rule", "manager.collect(GradientRegistry) lists the rules and their plugins"
+)
 
 
 def _fill(table, resolved):

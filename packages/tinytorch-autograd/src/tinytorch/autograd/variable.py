@@ -34,7 +34,7 @@ class Variable:
     [2.0, 4.0]
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_hooks", "_retain", "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_hooks", "_retain", "_version", "__weakref__")
 
     def __init__(self, data, requires_grad=False):
         if isinstance(data, Variable):
@@ -52,6 +52,7 @@ class Variable:
         self.grad_fn = None
         self._hooks = None
         self._retain = False
+        self._version = 0  # bumped by every in-place change; backward checks it
 
     # ----------------------------------------------------------- graph
     @property
@@ -330,10 +331,12 @@ class Variable:
             self._rebind(_apply(op, (before, before if other is self else other)))
         else:
             self.data._write_result(_k[op](self.data, _data(other)), f"{op}_")
+            self._version += 1
         return self
 
     def _rebind(self, result):
         """Take over ``result``'s data and graph node, so that ``self`` is now the result."""
+        self._version += 1
         self.data = result.data
         self.grad_fn = result.grad_fn
         self.requires_grad = result.requires_grad
@@ -513,6 +516,7 @@ class Variable:
         recording = state.enabled and (self.requires_grad or _requires_grad(value))
         if not recording:
             _k["setitem"](self.data, key, _data(value))
+            self._version += 1
             return
         if self.is_leaf and self.requires_grad:
             raise RuntimeError(
@@ -608,6 +612,7 @@ def _init_from(target, source):
     target.grad_fn = source.grad_fn
     target._hooks = None
     target._retain = False
+    target._version = source._version
     if source.grad_fn is not None:
         source.grad_fn.set_output(target)
 
@@ -621,6 +626,7 @@ def _wrap(data, node=None):
     v.requires_grad = node is not None
     v._hooks = None
     v._retain = False
+    v._version = 0
     if node is not None:
         node.set_output(v)
     return v

@@ -329,9 +329,10 @@ def _warn_ambiguous(resolved, registry_class):
         if len(ordinary) > 1:
             warnings.warn(
                 f"'{name}' has a {what} from each of the plugins {', '.join(repr(p) for p in ordinary)}; "
-                f"'{ordinary[0]}' wins because it was registered last, but the order in which "
-                "installed plugins load is not stable: mark the one you want with "
-                "@hookimpl(tryfirst=True), or block the other with TINYTORCH_DISABLE_PLUGINS",
+                f"'{ordinary[0]}' wins (plugins registered by hand come before installed ones, "
+                "and later ones before earlier ones), but the order in which installed plugins "
+                "load is not stable: mark the one you want with @hookimpl(tryfirst=True), or "
+                "block the other with TINYTORCH_DISABLE_PLUGINS",
                 AmbiguousKernelWarning,
                 stacklevel=2,
             )
