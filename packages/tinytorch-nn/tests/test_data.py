@@ -793,3 +793,10 @@ def test_random_split_errors():
     with pytest.warns(UserWarning, match="Length of split at index 1 is 0"):
         parts = random_split(range(2), [1.0, 0.0])
     assert [len(p) for p in parts] == [2, 0]
+
+
+def test_default_collate_of_samples_of_different_shapes_points_to_collate_fn():
+    from tinytorch.utils.data import default_collate
+
+    with pytest.raises(ValueError, match="collate_fn of your own"):
+        default_collate([tt.tensor([1.0, 2.0, 3.0]), tt.tensor([1.0, 2.0])])

@@ -600,3 +600,12 @@ def test_load_checkpoint_refuses_files_that_are_not_checkpoints(tmp_path):
         nn.save({}, path, metadata={key: malformed})
         with pytest.raises(SafetensorsError, match="malformed"):
             nn.load_checkpoint(path, _model(2), optim.Adam(_model(2).parameters()))
+
+
+def test_a_pickle_is_refused_with_a_hint(tmp_path):
+    import pickle
+
+    path = tmp_path / "model.pt"
+    path.write_bytes(pickle.dumps({"weight": [1.0, 2.0]}))
+    with pytest.raises(ValueError, match="looks like a Python pickle"):
+        nn.load(path)

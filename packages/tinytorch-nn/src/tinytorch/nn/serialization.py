@@ -304,6 +304,9 @@ def _read_header(f, size, path):
         if start[:4] == b"PK\x03\x04":
             hint = ("; it looks like a zip archive, which is what torch.save writes (a "
                     "pickle): tinyTorch reads safetensors files only")
+        elif start[:1] == b"\x80":
+            hint = ("; it looks like a Python pickle, which is never loaded because loading "
+                    "a pickle can run code: save with tinytorch.nn.save (safetensors) instead")
         raise fail(
             f"the header length says {n} bytes, but the file has only {size - 8} bytes "
             f"after the 8-byte length (truncated file, or not a safetensors file){hint}"

@@ -27,6 +27,16 @@ _COLLATE_ERROR = (
 )
 
 
+def _stack_samples(tensors):
+    try:
+        return stack(tensors, 0)
+    except ValueError as error:
+        raise ValueError(
+            f"default_collate: the samples of a batch cannot be stacked ({error}); samples of "
+            "different shapes need a collate_fn of your own (padding them, say)"
+        ) from None
+
+
 def default_collate(batch):
     r"""Take in a batch of data and put the elements within the batch into a tensor
     with an additional outer dimension - batch size.
@@ -85,11 +95,11 @@ def default_collate(batch):
     elem = batch[0]
     elem_type = type(elem)
     if elem_type is Tensor:  # the common case first
-        return stack(batch, 0)
+        return _stack_samples(batch)
     if isinstance(elem, Variable):
-        return stack([v.data if isinstance(v, Variable) else v for v in batch], 0)
+        return _stack_samples([v.data if isinstance(v, Variable) else v for v in batch])
     if isinstance(elem, Tensor):
-        return stack(batch, 0)
+        return _stack_samples(batch)
     if isinstance(elem, bool):
         return tensor(batch, dtype=_BOOL)
     if isinstance(elem, float):
