@@ -816,3 +816,12 @@ def test_every_layer_joins_a_sequential_and_backpropagates():
     model.eval()
     first = model(x).tolist()
     assert model(x).tolist() == first  # eval: no dropout, running statistics
+
+
+def test_batchnorm_in_training_with_one_value_per_channel_names_the_layer_and_changes_nothing():
+    bn = nn.BatchNorm1d(3)
+    with pytest.raises(ValueError, match=r"BatchNorm1d\(3.*more than 1 value per channel"):
+        bn(tt.randn(1, 3))
+    assert bn.num_batches_tracked.item() == 0
+    bn.eval()
+    assert bn(tt.randn(1, 3)).shape == (1, 3)  # evaluation uses the running statistics

@@ -669,3 +669,13 @@ def test_only_leaf_variables_can_be_optimized():
     p = var([1.0])
     with pytest.raises(TypeError):
         SGD([p * 2], lr=0.1)
+
+
+def test_zero_grad_set_to_none_false_zeroes_the_same_gradient_in_place():
+    a = var([1.0, 2.0])
+    opt = SGD([a], lr=0.1)
+    a.grad = grad([1.0, 1.0])
+    held = a.grad
+    opt.zero_grad(set_to_none=False)
+    assert a.grad is held  # as PyTorch: whoever holds the gradient sees the zeros
+    assert flat(held.data if isinstance(held, Variable) else held) == [0.0, 0.0]

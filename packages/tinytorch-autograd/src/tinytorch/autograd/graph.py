@@ -105,9 +105,10 @@ class _Stub:
 
 
 def _stub(target):
+    """A stub for an intermediate; a leaf stays itself (its owner keeps it alive anyway)."""
     if isinstance(target, list):
-        return [None if v is None else _Stub(v) for v in target]
-    return _Stub(target)
+        return [None if v is None else _stub(v) for v in target]
+    return target if target.grad_fn is None else _Stub(target)
 
 
 def _targets(target):

@@ -200,11 +200,12 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
+        """Drop every parameter's gradient (or, with ``set_to_none=False``, zero it in place)."""
         for p in self.parameters():
-            if set_to_none or p.grad is None:
+            if set_to_none:
                 p.grad = None
-            else:
-                p.grad = Variable(tt.zeros(p.shape))
+            elif p.grad is not None:
+                p.grad.zero_()
 
     def apply(self, fn):
         """Call ``fn(module)`` on every submodule (children first) and on self."""

@@ -51,12 +51,13 @@ class Optimizer:
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none=True):
+        """Drop every gradient (or, with ``set_to_none=False``, zero it in place, as PyTorch)."""
         for group in self.param_groups:
             for p in group["params"]:
-                if set_to_none or p.grad is None:
+                if set_to_none:
                     p.grad = None
-                else:
-                    p.grad = Variable(tt.zeros(p.shape))
+                elif p.grad is not None:
+                    p.grad.zero_()
 
     def step(self, closure=None):
         raise NotImplementedError

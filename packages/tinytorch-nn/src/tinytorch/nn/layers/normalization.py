@@ -87,6 +87,11 @@ class BatchNorm1d(Module):
         if input.ndim not in (2, 3) or input.shape[1] != self.num_features:
             c = self.num_features
             raise ValueError(f"{self!r}: expected an input of shape (N, {c}) or (N, {c}, L), got shape {tuple(input.shape)}")
+        if self.training and input.numel() // self.num_features <= 1:
+            raise ValueError(
+                f"{self!r}: expected more than 1 value per channel when training, got input "
+                f"shape {tuple(input.shape)}; train on batches of 2 or more, or call .eval()"
+            )
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)

@@ -23,8 +23,10 @@ Every set is repeatable: the same ``seed`` gives the same tensors (``seed``
 may also be a ``tinytorch.core.Generator``, whose stream is then used and
 advanced). ``noise`` is the standard deviation of the Gaussian noise, in the
 units each function states; ``noise=0`` gives the exact shapes. The
-classification sets split ``n_samples`` as evenly as the classes allow (the
-first classes get one more) and, with ``shuffle=True`` (the default, as
+classification sets split ``n_samples`` as evenly as the classes allow
+(:func:`make_spirals` and :func:`make_xor` give the first classes one more;
+:func:`make_moons` and :func:`make_circles` give class 0 ``n_samples // 2``,
+as scikit-learn does) and, with ``shuffle=True`` (the default, as
 scikit-learn's), mix the classes' rows; with ``shuffle=False`` the rows come
 class by class (for :func:`make_xor`, corner by corner).
 """
