@@ -16,7 +16,7 @@ import pytest
 import tinytorch.core as tt
 from tinytorch import nn, optim
 from tinytorch.autograd import Variable
-from tinytorch.nn import Parameter, SafetensorsError, serialization
+from tinytorch.nn import Parameter, SafetensorsError, checkpoint, serialization
 
 
 # ------------------------------------------------------------------ helpers
@@ -473,10 +473,10 @@ def test_checkpoint_is_a_plain_safetensors_file(tmp_path):
     assert list(tensors)[:4] == ["model.0.weight", "model.0.bias", "model.2.weight", "model.2.bias"]
     assert "optimizer.state.0.exp_avg" in tensors and "optimizer.state.3.exp_avg_sq" in tensors
     assert tensors["optimizer.state.0.exp_avg"].shape == (4, 3)
-    info = json.loads(metadata[serialization.CHECKPOINT_KEY])  # the non-tensor parts, as JSON
+    info = json.loads(metadata[checkpoint.CHECKPOINT_KEY])  # the non-tensor parts, as JSON
     assert info["epoch"] == 1 and info["optimizer"]["type"] == "Adam"
     assert info["optimizer"]["state_dict"]["param_groups"][0]["lr"] == 0.01
-    assert set(metadata) == {serialization.CHECKPOINT_KEY}
+    assert set(metadata) == {checkpoint.CHECKPOINT_KEY}
 
 
 def test_checkpoint_extras_and_returned_state(tmp_path):
@@ -574,7 +574,7 @@ def test_load_checkpoint_refuses_files_that_are_not_checkpoints(tmp_path):
     nn.save({"w": tt.ones(1)}, path)
     with pytest.raises(SafetensorsError, match=r"not a tinyTorch checkpoint.*nn\.load"):
         nn.load_checkpoint(path)
-    key = serialization.CHECKPOINT_KEY
+    key = checkpoint.CHECKPOINT_KEY
     nn.save({}, path, metadata={key: "{oops"})
     with pytest.raises(SafetensorsError, match="checkpoint metadata is not valid JSON"):
         nn.load_checkpoint(path)

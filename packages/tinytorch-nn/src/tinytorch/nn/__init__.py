@@ -15,9 +15,10 @@ tinytorch-vision, tinytorch-text and any learner's plugin), and
 import contextlib
 
 from . import functional, init, utils
+from .checkpoint import load_checkpoint, save_checkpoint
 from .module import Module, Parameter
 from .registry import LayerRegistry, find_layer, layer_table, register_own_layers
-from .serialization import SafetensorsError, load, load_checkpoint, save, save_checkpoint
+from .serialization import SafetensorsError, load, save
 
 register_own_layers()
 
