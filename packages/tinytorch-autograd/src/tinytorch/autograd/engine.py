@@ -19,6 +19,7 @@ import tinytorch.core as tt
 
 from . import anomaly
 from .grad_mode import set_grad_enabled
+from .variable import Variable, _wrap
 
 
 def topological_order(roots):
@@ -56,8 +57,6 @@ def sum_to_shape(grad, shape):
 
 
 def _as_variable(value, like):
-    from .variable import Variable, _wrap
-
     if isinstance(value, Variable):
         return value
     if isinstance(value, tt.Tensor):
@@ -77,8 +76,6 @@ def _run_hooks(variable, grad):
 
 
 def _initial_gradients(roots, gradients):
-    from .variable import Variable
-
     if gradients is None:
         gradients = [None] * len(roots)
     initial = []
@@ -170,8 +167,6 @@ def run_backward(roots, gradients, retain_graph, create_graph, capture=None):
 
 def backward(roots, gradients=None, retain_graph=False, create_graph=False):
     """Accumulate d(roots)/d(leaf) into every leaf's ``.grad`` (``roots``: a Variable or a list)."""
-    from .variable import Variable
-
     if isinstance(roots, Variable):
         roots = [roots]
         if gradients is not None and not isinstance(gradients, (list, tuple)):
@@ -185,8 +180,6 @@ def backward(roots, gradients=None, retain_graph=False, create_graph=False):
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
     """The gradients of ``outputs`` with respect to ``inputs``, as a tuple (``.grad`` is untouched)."""
-    from .variable import Variable
-
     single = isinstance(outputs, Variable)
     outputs = [outputs] if single else list(outputs)
     single_input = isinstance(inputs, Variable)

@@ -108,7 +108,6 @@ class Function:
         if not (state.enabled and any(needs)):
             return _wrap(data)
         node = FunctionNode(cls, ctx, args, [a for a, n in zip(args, needs) if n])
-        node.edges = [(None, a) for a, n in zip(args, needs) if n]
         out = _wrap(data, node)
         ctx._forget_outputs(result, out)
         return out

@@ -7,6 +7,7 @@ must agree within ``atol + rtol * |numeric|``.
 """
 
 import tinytorch.core as tt
+from tinytorch.core.strides import positions
 
 from .engine import grad as autograd_grad
 from .variable import Variable
@@ -27,8 +28,6 @@ def _outputs(fn, inputs):
 
 def _positions(t):
     """Storage positions of a tensor's elements (views included), row-major."""
-    from tinytorch.core.strides import positions
-
     return positions(t.shape, t.strides, t.offset)
 
 

@@ -6,11 +6,10 @@ and, when a gradient is needed, records a ``Node`` holding the op's arguments
 and the gradient rule of each input (from the gradient registry).
 """
 
-from collections import namedtuple
-
 import tinytorch.core as tt
 from tinytorch.core import dtypes
 from tinytorch.core.dispatch import kernels as _k
+from tinytorch.core.ops.reduction import MinMax
 from tinytorch.core.printing import format_tensor
 from tinytorch.core.strides import size_args
 from tinytorch.core.tensor import Tensor, as_operand
@@ -21,7 +20,6 @@ from .grad_mode import state
 from .graph import Node
 from .registry import NOT_DIFFERENTIABLE, gradient_table
 
-MinMax = namedtuple("MinMax", ["values", "indices"])
 _FLOAT = dtypes.float64  # only floating-point results carry gradients, as in PyTorch
 
 
@@ -547,9 +545,7 @@ class _HookHandle:
 # ----------------------------------------------------------------- recording ops
 def _operand(value):
     """A Variable or Tensor as itself; a Python number as a 0-d Tensor; else None."""
-    if type(value) is Variable or isinstance(value, Variable):
-        return value
-    return as_operand(value)
+    return value if isinstance(value, Variable) else as_operand(value)
 
 
 def _operand_or_raise(value, op):
@@ -583,8 +579,7 @@ def _snapshot(variable, other):
     that read ``variable`` (in ``other``'s graph, as in ``x.copy_(x.relu())``)
     must read the old state, so they are pointed at the snapshot.
     """
-    before = Variable.__new__(Variable)
-    _init_from(before, variable)
+    before = _wrap(variable.data, variable.grad_fn, variable.requires_grad, variable._version)
     if isinstance(other, Variable) and other.grad_fn is not None and other is not variable:
         _redirect(other.grad_fn, variable, before)
     return before
@@ -605,28 +600,20 @@ def _redirect(root, old, new):
             ]
 
 
-def _init_from(target, source):
-    target.data = source.data
-    target.grad = None
-    target.requires_grad = source.requires_grad
-    target.grad_fn = source.grad_fn
-    target._hooks = None
-    target._retain = False
-    target._version = source._version
-    if source.grad_fn is not None:
-        source.grad_fn.set_output(target)
+def _wrap(data, node=None, requires_grad=None, version=0):
+    """A new Variable around ``data`` (a Tensor), the output of ``node`` if given.
 
-
-def _wrap(data, node=None):
-    """A new Variable around ``data`` (a Tensor), output of ``node`` if given."""
+    Variables made by ops come from here (``__init__`` is the learner's
+    constructor, with its checks); ``requires_grad`` defaults to "has a node".
+    """
     v = Variable.__new__(Variable)
     v.data = data
     v.grad = None
     v.grad_fn = node
-    v.requires_grad = node is not None
+    v.requires_grad = node is not None if requires_grad is None else requires_grad
     v._hooks = None
     v._retain = False
-    v._version = 0
+    v._version = version
     if node is not None:
         node.set_output(v)
     return v
@@ -649,7 +636,7 @@ def _apply(op, args, copy_first=False):
         edges = _edges(entry, args) if entry is not NOT_DIFFERENTIABLE else None
         if edges:
             node = Node(op, args, edges, anomaly.where_called() if anomaly.state.enabled else None)
-            if type(out) is tuple or isinstance(out, tuple):
+            if isinstance(out, tuple):
                 node.extra = out[1]  # the rule of max/min(dim) reads the indices
                 return MinMax(_wrap(out[0], node), _wrap(out[1]))
             return _wrap(out, node)

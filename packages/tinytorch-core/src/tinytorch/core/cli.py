@@ -89,12 +89,7 @@ def cmd_check(args, out):
 
 
 def _check_registered(plugin, args, out):
-    impls = [i for i in manager.hook.tinytorch_register_ops.get_hookimpls() if i.plugin is plugin]
-    provided = {}
-    for impl in impls:
-        registry = OpRegistry(impl.plugin_name)
-        impl.function(*([registry] if impl.argnames else []))
-        provided.update(registry.kernels)
+    provided = manager.provided_by(plugin, OpRegistry)
     if not provided:
         print(f"tinytorch check: {args.target!r} registers no kernels (no tinytorch_register_ops)", file=out)
         return 1

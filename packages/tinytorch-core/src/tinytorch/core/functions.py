@@ -8,7 +8,7 @@ that defines that classmethod receives ``(name, args)`` and returns the result.
 """
 
 from .dispatch import kernels as _k
-from .tensor import Tensor, _operand
+from .tensor import Tensor, as_operand
 
 
 def _delegate(name, args, candidates):
@@ -40,7 +40,7 @@ def where(condition, x, y):
     result = _delegate("where", (condition, x, y), (condition, x, y))
     if result is not NotImplemented:
         return result
-    operands = [_operand(v) for v in (x, y)]
+    operands = [as_operand(v) for v in (x, y)]
     if not isinstance(condition, Tensor) or None in operands:
         raise TypeError("where: condition must be a Tensor, x and y Tensors or numbers")
     return _k["where"](condition, *operands)
@@ -72,7 +72,7 @@ def _as_tensor(value):
     data = getattr(value, "data", value)  # a Variable's Tensor
     if isinstance(data, Tensor):
         return data
-    operand = _operand(data)
+    operand = as_operand(data)
     if operand is None:
         raise TypeError(f"expected a Tensor or a number, got {type(value).__name__}")
     return operand

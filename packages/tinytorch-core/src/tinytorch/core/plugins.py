@@ -48,10 +48,6 @@ class Provider:
     tryfirst: bool = False
     trylast: bool = False
 
-    @property
-    def kernel(self):
-        return self.item
-
 
 @dataclass
 class OpInfo:
@@ -126,10 +122,6 @@ class OpRegistry(Registry):
 
     hook = "tinytorch_register_ops"
     kind = "kernel"
-
-    @property
-    def kernels(self):
-        return self.items
 
     def kernel(self, name, fn):
         """Provide ``fn`` as the kernel of op ``name``; checked here, at registration."""
@@ -207,9 +199,7 @@ class Manager(pluggy.PluginManager):
             return None
         try:
             for registry_class in self._kinds:  # fail now, not at the next op
-                for impl in getattr(self.hook, registry_class.hook).get_hookimpls():
-                    if impl.plugin is plugin:
-                        self._call(impl, registry_class)
+                self.provided_by(plugin, registry_class)
         except Exception:
             super().unregister(plugin)
             raise
@@ -263,6 +253,14 @@ class Manager(pluggy.PluginManager):
         registry = registry_class(impl.plugin_name, validate)
         impl.function(*([registry] if impl.argnames else []))
         return registry.items
+
+    def provided_by(self, plugin, registry_class=OpRegistry):
+        """What one registered plugin provides through one kind of registry (its kernels, say)."""
+        items = {}
+        for impl in getattr(self.hook, registry_class.hook).get_hookimpls():
+            if impl.plugin is plugin:
+                items.update(self._call(impl, registry_class))
+        return items
 
     def collect(self, registry_class=OpRegistry):
         """``{name: [Provider, ...]}`` for one kind of registration, winner first.

@@ -118,7 +118,7 @@ def view_strides(shape, strides, new_shape):
     return tuple(new_strides) if view_d == -1 else None
 
 
-def dense_strides_span(shape, strides):
+def is_dense(shape, strides):
     """True when the layout covers a block of storage exactly once (a permuted contiguous one)."""
     dims = sorted((st, sz) for sz, st in zip(shape, strides) if sz != 1)
     step = 1

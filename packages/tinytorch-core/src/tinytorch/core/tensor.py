@@ -10,7 +10,7 @@ from math import prod
 
 from . import dtypes
 from .dispatch import kernels as _k
-from .strides import contiguous_strides, gather, is_contiguous, size_args
+from .strides import contiguous_strides, gather, is_contiguous, normalize_dim, size_args
 
 
 class Tensor:
@@ -63,15 +63,11 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return self.shape
-        from .strides import normalize_dim
-
         return self.shape[normalize_dim(dim, self.ndim, "size")] if self.shape else 1
 
     def stride(self, dim=None):
         if dim is None:
             return self.strides
-        from .strides import normalize_dim
-
         return self.strides[normalize_dim(dim, self.ndim, "stride")] if self.shape else 1
 
     def storage_offset(self):
@@ -168,43 +164,43 @@ class Tensor:
 
     # ----------------------------------------------------------- arithmetic
     def __add__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["add"](self, other)
 
     def __radd__(self, other):
-        other = _operand(other)
+        other = as_operand(other)
         return NotImplemented if other is None else _k["add"](other, self)
 
     def __sub__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["sub"](self, other)
 
     def __rsub__(self, other):
-        other = _operand(other)
+        other = as_operand(other)
         return NotImplemented if other is None else _k["sub"](other, self)
 
     def __mul__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["mul"](self, other)
 
     def __rmul__(self, other):
-        other = _operand(other)
+        other = as_operand(other)
         return NotImplemented if other is None else _k["mul"](other, self)
 
     def __truediv__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["div"](self, other)
 
     def __rtruediv__(self, other):
-        other = _operand(other)
+        other = as_operand(other)
         return NotImplemented if other is None else _k["div"](other, self)
 
     def __pow__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["pow"](self, other)
 
     def __rpow__(self, other):
-        other = _operand(other)
+        other = as_operand(other)
         return NotImplemented if other is None else _k["pow"](other, self)
 
     def __matmul__(self, other):
@@ -225,7 +221,7 @@ class Tensor:
     def __invert__(self):
         if self.dtype is not dtypes.bool:
             raise TypeError(f"~ (logical not) needs a bool tensor, got {self.dtype}")
-        return _k["eq"](self, _operand(False))
+        return _k["eq"](self, _FALSE)
 
     def __and__(self, other):
         return _logical(self, other, "&", _k["mul"])
@@ -249,27 +245,27 @@ class Tensor:
         return _k["eq"](_k["sum"](_k["eq"](self, _FALSE), dim, keepdim), _ZERO)
 
     def __eq__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["eq"](self, other)
 
     def __ne__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["ne"](self, other)
 
     def __lt__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["lt"](self, other)
 
     def __le__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["le"](self, other)
 
     def __gt__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["gt"](self, other)
 
     def __ge__(self, other):
-        other = other if type(other) is Tensor else _operand(other)
+        other = other if type(other) is Tensor else as_operand(other)
         return NotImplemented if other is None else _k["ge"](self, other)
 
     def add(self, other):
@@ -488,7 +484,7 @@ class Tensor:
         return _k["masked_fill"](self, mask, _operand_or_raise(value, "masked_fill"))
 
 
-def _operand(value):
+def as_operand(value):
     """A Python number as a 0-d tensor; a Tensor as itself; anything else None."""
     if isinstance(value, Tensor):
         return value
@@ -497,12 +493,9 @@ def _operand(value):
     return None
 
 
-as_operand = _operand
-
-
 def _logical(a, b, symbol, kernel):
     """``&``, ``|`` and ``^`` of bool tensors, from mul, add ("or" for bools) and ne."""
-    b = _operand(b)
+    b = as_operand(b)
     if b is None:
         return NotImplemented
     if a.dtype is not dtypes.bool or b.dtype is not dtypes.bool:
@@ -519,7 +512,7 @@ def _named(a, b, op):
     A Variable passed to a Tensor method takes over through its
     ``__tinytorch_function__``, so ``tensor.mul(variable)`` works as in PyTorch.
     """
-    operand = b if type(b) is Tensor else _operand(b)
+    operand = b if type(b) is Tensor else as_operand(b)
     if operand is not None:
         return _k[op](a, operand)
     handler = getattr(type(b), "__tinytorch_function__", None)
@@ -529,7 +522,7 @@ def _named(a, b, op):
 
 
 def _operand_or_raise(value, op):
-    operand = _operand(value)
+    operand = as_operand(value)
     if operand is None:
         raise TypeError(f"{op}: expected a Tensor or a Python number, got {type(value).__name__}")
     return operand

@@ -119,9 +119,18 @@ def _finish(values, shape, dtype, *inputs):
     return Tensor(values, shape, dtype=dtype)
 
 
+def _arithmetic(values, shape, a, b):
+    """The result of ``+ - *``: Python already gives ints for ints and floats as soon as
+    one operand is a float, so only a bool result (``True + True`` is 2) needs casting."""
+    dtype = dtypes.promote_types(a.dtype, b.dtype)
+    if dtype is dtypes.bool:
+        values = list(map(bool, values))
+    return Tensor(values, shape, dtype=dtype)
+
+
 def add(a, b):
     shape, av, bv = broadcast_operands(a, b, "add")
-    return _finish(list(map(operator.add, av, bv)), shape, dtypes.promote_types(a.dtype, b.dtype), a, b)
+    return _arithmetic(list(map(operator.add, av, bv)), shape, a, b)
 
 
 def sub(a, b):
@@ -131,20 +140,18 @@ def sub(a, b):
             "for masks use ~ or ^, or convert with .long() first"
         )
     shape, av, bv = broadcast_operands(a, b, "sub")
-    return _finish(list(map(operator.sub, av, bv)), shape, dtypes.promote_types(a.dtype, b.dtype), a, b)
+    return _arithmetic(list(map(operator.sub, av, bv)), shape, a, b)
 
 
 def mul(a, b):
     shape, av, bv = broadcast_operands(a, b, "mul")
-    return _finish(list(map(operator.mul, av, bv)), shape, dtypes.promote_types(a.dtype, b.dtype), a, b)
+    return _arithmetic(list(map(operator.mul, av, bv)), shape, a, b)
 
 
 def div(a, b):
     shape, av, bv = broadcast_operands(a, b, "div")
-    values = _run(operator.truediv, _ieee_div, av, bv)
-    if a.dtype is not dtypes.float64 and b.dtype is not dtypes.float64:
-        values = list(map(float, values))
-    return Tensor(values, shape, dtype=dtypes.float64)
+    # Python's / gives a float for ints and bools too: no conversion pass needed
+    return Tensor(_run(operator.truediv, _ieee_div, av, bv), shape, dtype=dtypes.float64)
 
 
 def pow(a, b):  # noqa: A001  (the op's name)
@@ -157,7 +164,7 @@ def pow(a, b):  # noqa: A001  (the op's name)
         return Tensor(values, shape, dtype=dtype)
     if any(y < 0 for y in bv):
         raise ValueError("pow: integers to negative integer powers are not allowed; use floats")
-    return _finish(list(map(operator.pow, av, bv)), shape, dtype, a, b)
+    return Tensor(list(map(operator.pow, av, bv)), shape, dtype=dtype)  # int ** int is an int
 
 
 def _nan_aware(pick):

@@ -11,9 +11,9 @@ from math import prod
 from .. import dtypes
 from ..strides import (
     broadcast_strides,
-    dense_strides_span,
     gather,
     infer_shape,
+    is_dense,
     normalize_dim,
     normalize_dims,
     view_strides,
@@ -148,7 +148,7 @@ def contiguous(a):
 def clone(a):
     """A copy with its own storage; a permuted layout (a transpose) keeps its strides, as in PyTorch."""
     n = a.numel()
-    if not a.is_contiguous() and n and dense_strides_span(a.shape, a.strides):
+    if not a.is_contiguous() and n and is_dense(a.shape, a.strides):
         return Tensor(a.storage[a.offset : a.offset + n], a.shape, a.strides, 0, a.dtype)
     return Tensor(list(a.values()), a.shape, dtype=a.dtype)
 
