@@ -177,9 +177,10 @@ def _mlp_setup():
     return {"tt": _tt_setup(p), "ref": _ref_setup(p)}
 
 
-def _check_weights(params, expected, what):
+def _check_weights(params, expected, what, shapes=SHAPES):
+    """``params`` (in PARAMS order) have ``shapes`` and hold the flat lists ``expected[name]``."""
     for name, param in zip(PARAMS, params):
-        assert param.shape == SHAPES[name], (name, param.shape)
+        assert param.shape == shapes[name], (name, param.shape)
         try:
             assert_close(param.data, expected[name], rel_tol=1e-9, abs_tol=1e-12)
         except AssertionError as exc:

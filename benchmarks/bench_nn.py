@@ -28,14 +28,15 @@ Run: ``python benchmarks/run.py nn``.
 """
 
 import math
+from functools import partial
 
 import tinytorch.core as tt
 import tinytorch.nn as nn
 from tinytorch.autograd import Variable
 from tinytorch.optim import SGD, Adam
 
-from bench_autograd import LR, PARAMS, B, D, H, O, _problem, _tt_setup, _tt_step
-from benchlib import Case, assert_close
+from bench_autograd import LR, PARAMS, B, D, H, O, _check_weights, _problem, _tt_setup, _tt_step
+from benchlib import Case
 
 ADAM_LR = 1e-3
 
@@ -67,13 +68,17 @@ def _model(weights):
     return model
 
 
-def _check_params(params, expected, what):
-    for name, param in zip(PARAMS, params):
-        assert param.shape == NN_SHAPES[name], (name, param.shape)
-        try:
-            assert_close(param.data, expected[name], rel_tol=1e-9, abs_tol=1e-12)
-        except AssertionError as exc:
-            raise AssertionError(f"{what} {name}: {exc}") from None
+_check_params = partial(_check_weights, shapes=NN_SHAPES)
+
+
+def _nn_side(p, inputs):
+    """The nn step's context: ``p``'s weights in a model, the ``x`` and ``targets`` of ``inputs``."""
+    return {
+        "model": _model(_nn_weights(p)),
+        "loss_fn": nn.CrossEntropyLoss(),
+        "x": inputs["x"],
+        "targets": inputs["targets"],
+    }
 
 
 # ----------------------------------------------------------- the MLP step
@@ -112,15 +117,7 @@ def _mlp_setup():
     var["params"] = [
         Variable(tt.Tensor(list(w[name]), NN_SHAPES[name]), requires_grad=True) for name in PARAMS
     ]
-    return {
-        "nn": {
-            "model": _model(w),
-            "loss_fn": nn.CrossEntropyLoss(),
-            "x": var["x"],
-            "targets": var["targets"],
-        },
-        "var": var,
-    }
+    return {"nn": _nn_side(p, var), "var": var}
 
 
 def _check_mlp(nn_loss, var_loss, c):
@@ -132,14 +129,8 @@ def _check_mlp(nn_loss, var_loss, c):
 
 def _vs_autograd_setup():
     p = _problem()
-    return {
-        "nn": {
-            "model": _model(_nn_weights(p)),
-            "loss_fn": nn.CrossEntropyLoss(),
-            **{k: v for k, v in _tt_setup(p).items() if k in ("x", "targets")},
-        },
-        "ag": _tt_setup(p),  # bench_autograd's (in, out) weights
-    }
+    ag = _tt_setup(p)  # bench_autograd's (in, out) weights
+    return {"nn": _nn_side(p, ag), "ag": ag}
 
 
 def _check_vs_autograd(nn_loss, ag_loss, c):

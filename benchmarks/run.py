@@ -110,7 +110,7 @@ def _collect_leftovers():
         gc.collect()
 
 
-def _measure(case, ctx, repeat, min_time, budget, clock, first=(math.inf, math.inf)):
+def _measure(case, ctx, repeat, min_time, budget, clock, first):
     """Best time per call of each side: short samples, alternating, many of them.
 
     Short samples are the ones most likely to run undisturbed on a busy
@@ -120,7 +120,6 @@ def _measure(case, ctx, repeat, min_time, budget, clock, first=(math.inf, math.i
     so does the check run (``first``) of a side slow enough to be timed alone;
     a case's own ``repeat`` caps the samples (a side that takes seconds).
     """
-    clock = CLOCKS[case.clock or clock]
     if case.repeat is not None:
         repeat = min(repeat, case.repeat)
     tt = _timer(case.tinytorch, ctx, case.gc, clock)
@@ -162,7 +161,6 @@ def _run_check(case, ctx, clock, min_time):
     """
     from benchlib import assert_close
 
-    clock = CLOCKS[case.clock or clock]
     was_enabled = gc.isenabled()
     if not case.gc:
         gc.disable()
@@ -194,11 +192,12 @@ def _run_check(case, ctx, clock, min_time):
 def run_case(module, case, args):
     from benchlib import KINDS, Skip
 
+    clock = case.clock or args.clock
     row = {
         "module": module,
         "case": case.name,
         "reference_code": case.reference_code,
-        "clock": case.clock or args.clock,
+        "clock": clock,
         "kind": case.kind,
         "target": case.target,
         "ops": case.ops,
@@ -213,11 +212,11 @@ def run_case(module, case, args):
     }
     try:
         ctx = case.setup() if case.setup is not None else None
-        problem, first = _run_check(case, ctx, args.clock, args.min_time)
+        problem, first = _run_check(case, ctx, CLOCKS[clock], args.min_time)
         if problem:
             row["status"], row["message"] = "WRONG", problem
         tt_s, ref_s, n_tt, n_ref, pairs = _measure(
-            case, ctx, args.repeat, args.min_time, args.budget, args.clock, first
+            case, ctx, args.repeat, args.min_time, args.budget, CLOCKS[clock], first
         )
     except Skip as exc:
         row["status"], row["message"] = "SKIP", str(exc)

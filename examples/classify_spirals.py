@@ -2,7 +2,7 @@
 a progress display, loss and accuracy curves in an SVG, and saving and reloading
 the weights.
 
-    python examples/classify_spirals.py                  # about 5 seconds
+    python examples/classify_spirals.py                  # about 8 seconds
     python examples/classify_spirals.py --epochs 5 --out /tmp/spirals
 
 Writes, in --out (default: the current directory):
@@ -102,7 +102,7 @@ def main(argv=None):
             progress.update(loss=loss, accuracy=batch_accuracy, n=len(yb))
         scheduler.step()  # once per epoch, after the optimizer's steps
 
-        val_loss, val_accuracy, _ = evaluate(model, X_val, y_val, loss_fn)
+        val_loss, val_accuracy, predictions = evaluate(model, X_val, y_val, loss_fn)
         history.log(epoch=epoch, **progress.metrics, val_loss=val_loss,
                     val_accuracy=val_accuracy, lr=lr)
         if epoch % report_every == 0 or epoch == args.epochs:
@@ -119,7 +119,7 @@ def main(argv=None):
     # --- save the weights, load them into a fresh model, check it predicts the same --
     weights = args.out / "spirals_mlp.safetensors"
     nn.save(model.state_dict(), weights)
-    _, accuracy, predictions = evaluate(model, X_val, y_val, loss_fn)
+    accuracy = val_accuracy  # the last epoch's, with these weights
     fresh = make_model()
     fresh.load_state_dict(nn.load(weights))
     _, reloaded_accuracy, reloaded_predictions = evaluate(fresh, X_val, y_val, loss_fn)

@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 
+import tinytorch.core as tt
 from tinytorch import nn, optim
 from tinytorch.autograd import no_grad
 from tinytorch.utils.data import DataLoader, TensorDataset
@@ -23,9 +24,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10, help="passes over the data (default 10)")
     parser.add_argument("--lr", type=float, default=0.1, help="SGD learning rate (default 0.1)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seeds the data, the weights and the shuffle")
     args = parser.parse_args(argv)
     start = time.perf_counter()
+    tt.manual_seed(args.seed)  # the initial weights and the shuffle order
 
     # 200 points near y = 2x - 1, in mini-batches of 16
     X, y = make_regression_line(200, slope=SLOPE, intercept=INTERCEPT, noise=0.1, seed=args.seed)

@@ -267,7 +267,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 def _check_indices(input, num_embeddings, who):
     """The int64 Tensor of ``input``, after checking each index is in ``[0, num_embeddings)``.
 
-    ``who`` starts the error message (``"embedding"``, or a layer's repr).
+    ``who`` starts the error message (``"embedding"``, or a layer, shown by its repr).
     """
     indices = _tensor(input)
     if indices.dtype is not tt.int64:
@@ -290,13 +290,16 @@ def embedding(input, weight, padding_idx=None):
     """
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape {_shape(weight)}")
-    num_embeddings = weight.shape[0]
-    indices = _check_indices(input, num_embeddings, "embedding")
+    return _lookup(_check_indices(input, weight.shape[0], "embedding"), weight, padding_idx)
+
+
+def _lookup(indices, weight, padding_idx):
+    """``embedding`` of indices already checked (``nn.Embedding`` checks them, naming itself)."""
     rows = weight[indices]
     if padding_idx is None or not (isinstance(rows, Variable) and rows.requires_grad):
         return rows
     if padding_idx < 0:
-        padding_idx += num_embeddings
+        padding_idx += weight.shape[0]
     # same values either way; only the rows that are not padding pass a gradient back
     keep = (indices != padding_idx).unsqueeze(-1)
     return tt.where(keep, rows, rows.detach())

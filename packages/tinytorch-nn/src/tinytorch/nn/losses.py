@@ -62,6 +62,11 @@ def _check_reduction(name, reduction):
         )
 
 
+def _check_label_smoothing(name, label_smoothing):
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{name}: label_smoothing must be in [0, 1], got {label_smoothing}")
+
+
 def _reduce(loss, reduction):
     if reduction == "mean":
         return loss.mean()
@@ -223,9 +228,8 @@ def _class_indices(name, input, target, ignore_index, n_classes, probabilities_o
     ``index`` is the target with ignored entries replaced by class 0 (so that
     it can index), ``ignored`` the bool mask of the entries equal to
     ``ignore_index`` (None when there are none) and ``n_kept`` the number of
-    the others.
+    the others. ``target`` has been checked to be a Tensor or Variable.
     """
-    _check_tensor(name, "target", target)
     t = _data(target)
     expected = () if input.ndim == 1 else (input.shape[0], *input.shape[2:])
     if t.shape != expected and not (input.ndim == 1 and t.shape == (1,)):
@@ -356,6 +360,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     _check_reduction("nll_loss", reduction)
     class_dim, n_classes = _n_classes("nll_loss", input)
     weight = _class_weight("nll_loss", weight, n_classes)
+    _check_tensor("nll_loss", "target", target)
     index, ignored, n_kept = _class_indices("nll_loss", input, target, ignore_index, n_classes)
     return _nll(input, index, ignored, n_kept, weight, reduction, class_dim)
 
@@ -417,8 +422,7 @@ def cross_entropy(
     name = "cross_entropy"
     _check_reduction(name, reduction)
     class_dim, n_classes = _n_classes(name, input)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"{name}: label_smoothing must be in [0, 1], got {label_smoothing}")
+    _check_label_smoothing(name, label_smoothing)
     weight = _class_weight(name, weight, n_classes)
     _check_tensor(name, "target", target)
     if target.shape == input.shape:  # class probabilities
@@ -712,10 +716,7 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
         super().__init__(reduction)
-        if not 0.0 <= label_smoothing <= 1.0:
-            raise ValueError(
-                f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing}"
-            )
+        _check_label_smoothing(type(self).__name__, label_smoothing)
         self.register_buffer("weight", weight)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing

@@ -11,6 +11,7 @@ from collections import OrderedDict, namedtuple
 
 import tinytorch.core as tt
 from tinytorch.autograd import Variable
+from tinytorch.core.strides import normalize_dim
 
 
 class Parameter(Variable):
@@ -79,7 +80,7 @@ class Module:
             modules = self._parts("_modules")
             self._discard(name)
             modules[name] = value
-        elif name in self.__dict__.get("_parameters", ()) :
+        elif name in self.__dict__.get("_parameters", ()):
             if value is not None:
                 raise TypeError(
                     f"cannot assign {type(value).__name__} as parameter '{name}' of "
@@ -124,6 +125,8 @@ class Module:
         self._parts("_buffers")[name] = _as_buffer(tensor, name)
         if not persistent:
             self.__dict__.setdefault("_non_persistent", set()).add(name)
+        elif "_non_persistent" in self.__dict__:  # registered again as persistent
+            self._non_persistent.discard(name)
 
     def register_parameter(self, name, param):
         if param is not None and not isinstance(param, Parameter):
@@ -258,15 +261,15 @@ class Module:
         wrongly shaped key is listed in one ``RuntimeError`` and nothing is
         changed. Returns ``(missing_keys, unexpected_keys)``.
         """
-        own = self.state_dict(keep_vars=True)
+        own = self.state_dict()  # parameters' data and buffers: the Tensors to copy into
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
-        wrong_shape = []
-        for key, target in own.items():
-            if key in state_dict:
-                source = _tensor_of(state_dict[key])
-                if tuple(source.shape) != tuple(target.shape):
-                    wrong_shape.append(f"{key}: {tuple(source.shape)} in the file, {tuple(target.shape)} in the model")
+        pairs = {key: (target, _tensor_of(state_dict[key])) for key, target in own.items() if key in state_dict}
+        wrong_shape = [
+            f"{key}: {tuple(source.shape)} in the file, {tuple(target.shape)} in the model"
+            for key, (target, source) in pairs.items()
+            if tuple(source.shape) != tuple(target.shape)
+        ]
         problems = []
         if strict and missing:
             problems.append("missing keys: " + ", ".join(missing))
@@ -279,11 +282,8 @@ class Module:
                 f"load_state_dict of {type(self).__name__}: " + " | ".join(problems)
                 + " (nothing was loaded)"
             )
-        for key, target in own.items():
-            if key in state_dict:
-                source = _tensor_of(state_dict[key])
-                data = target.data if isinstance(target, Variable) else target
-                data.copy_(source.to(data.dtype))
+        for target, source in pairs.values():
+            target.copy_(source.to(target.dtype))
         return IncompatibleKeys(missing, unexpected)
 
     # ----------------------------------------------------------- printing
@@ -308,6 +308,20 @@ class Module:
 
     def __dir__(self):
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+
+
+def shape_error(layer, expected, input):  # noqa: A002  (``input`` is PyTorch's argument name)
+    """The ValueError a layer raises for an input of the wrong shape: which layer, what, what it got."""
+    return ValueError(f"{layer!r}: expected {expected}, got shape {tuple(input.shape)}")
+
+
+def layer_dim(layer, dim, input):  # noqa: A002
+    """``dim`` of ``input`` counted from 0 (core's ``normalize_dim``), or the layer's shape error."""
+    try:
+        return normalize_dim(dim, input.ndim, type(layer).__name__)
+    except IndexError:
+        needed = dim + 1 if dim >= 0 else -dim
+        raise shape_error(layer, f"an input with a dim {dim} (at least {needed} dimensions)", input) from None
 
 
 class _RemovableHandle:

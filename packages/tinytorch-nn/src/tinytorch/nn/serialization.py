@@ -122,6 +122,8 @@ _UNREADABLE = ("F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ", "F8_E5M2FNUZ",
 
 # the spellings of save()'s ``dtype`` argument
 _FLOAT_CODES = {"float64": "F64", "F64": "F64", "double": "F64", "float32": "F32", "F32": "F32"}
+# the file dtypes save() writes -> their ``array`` typecode ('f' rounds to nearest, as .float())
+_WRITTEN = {"F64": "d", "F32": "f", "I64": "q", "BOOL": "B"}
 
 
 def _float_code(dtype):
@@ -139,23 +141,17 @@ def _float_code(dtype):
 # ----------------------------------------------------------------- save
 def _encode_tensor(name, tensor, float_code):
     """(file dtype, little-endian bytes) of one tensor, in row-major order."""
+    code = {tt.bool: "BOOL", tt.int64: "I64"}.get(tensor.dtype, float_code)
     values = tensor.values()  # row-major, whatever the strides
-    if tensor.dtype is tt.bool:
-        return "BOOL", bytes(map(bool, values))
-    if tensor.dtype is tt.int64:
-        code = "I64"
-        try:
-            data = array("q", values)
-        except OverflowError:
-            bad = next(v for v in values if not -(2**63) <= v < 2**63)
-            raise ValueError(
-                f"save: tensor '{name}' holds {bad}, outside the int64 range that the "
-                "I64 dtype of a safetensors file can store (tinyTorch's int64 values "
-                "are Python ints and never overflow)"
-            ) from None
-    else:
-        code = float_code
-        data = array("d" if code == "F64" else "f", values)  # 'f' rounds to nearest, as .float()
+    try:
+        data = array(_WRITTEN[code], values)
+    except OverflowError:  # only an int: a float beyond float32's range becomes inf
+        bad = next(v for v in values if not -(2**63) <= v < 2**63)
+        raise ValueError(
+            f"save: tensor '{name}' holds {bad}, outside the int64 range that the "
+            "I64 dtype of a safetensors file can store (tinyTorch's int64 values "
+            "are Python ints and never overflow)"
+        ) from None
     if _BIG_ENDIAN:
         data.byteswap()
     return code, data.tobytes()
@@ -227,19 +223,18 @@ def save(state_dict, path, metadata=None, dtype=None):
         encoded.append((name, code, list(tensor.shape), data))
 
     # lay the data out by element size (8, 4, 1), stable: every tensor aligned
-    layout = sorted(range(len(encoded)), key=lambda i: -_READABLE[encoded[i][1]][0])
+    layout = sorted(encoded, key=lambda e: -_READABLE[e[1]][0])
     offsets = {}
     position = 0
-    for i in layout:
-        size = len(encoded[i][3])
-        offsets[i] = (position, position + size)
-        position += size
+    for name, _, _, data in layout:
+        offsets[name] = [position, position + len(data)]
+        position += len(data)
 
     header = {}
     if metadata is not None:
         header["__metadata__"] = metadata
-    for i, (name, code, shape, _) in enumerate(encoded):
-        header[name] = {"dtype": code, "shape": shape, "data_offsets": list(offsets[i])}
+    for name, code, shape, _ in encoded:
+        header[name] = {"dtype": code, "shape": shape, "data_offsets": offsets[name]}
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     text += b" " * (-len(text) % 8)
 
@@ -252,8 +247,8 @@ def save(state_dict, path, metadata=None, dtype=None):
         with open(temporary, "wb") as f:
             f.write(struct.pack("<Q", len(text)))
             f.write(text)
-            for i in layout:
-                f.write(encoded[i][3])
+            for *_, data in layout:
+                f.write(data)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

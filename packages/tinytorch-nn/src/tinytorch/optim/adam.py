@@ -42,14 +42,8 @@ class Adam(Optimizer):
         loss = closure() if closure is not None else None
         for group in self.param_groups:
             lr, (b1, b2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
-            for p, g in self._params_with_grad(group):
-                if group["maximize"]:
-                    g = -g
-                value = p.data
-                if wd and self.decoupled:
-                    value = value * (1 - lr * wd)
-                elif wd:
-                    g = g + wd * value
+            for p, g in self._params_with_grad(group, weight_decay=not self.decoupled):
+                value = p.data * (1 - lr * wd) if wd and self.decoupled else p.data
                 state = self.state.setdefault(p, {})
                 if not state:
                     state["step"] = 0

@@ -92,7 +92,6 @@ class LambdaLR(LRScheduler):
         self.lr_lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * groups
         if len(self.lr_lambdas) != groups:
             raise ValueError(f"LambdaLR: expected {groups} lr_lambdas, got {len(self.lr_lambdas)}")
-        self._group = 0
         super().__init__(optimizer, last_epoch)
 
     def step(self):

@@ -62,10 +62,18 @@ class Optimizer:
     def step(self, closure=None):
         raise NotImplementedError
 
-    def _params_with_grad(self, group):
+    def _params_with_grad(self, group, weight_decay=True):
+        """``(p, g)`` for each parameter of ``group`` that has a gradient, ``g`` a Tensor.
+
+        ``g`` is negated with ``maximize``, and with ``weight_decay=True`` (the
+        L2 penalty, all but AdamW) ``g = g + weight_decay * p``.
+        """
+        maximize = group.get("maximize", False)
+        wd = group.get("weight_decay", 0) if weight_decay else 0
         for p in group["params"]:
             if p.grad is not None:
-                yield p, p.grad.data
+                g = -p.grad.data if maximize else p.grad.data
+                yield p, (g + wd * p.data if wd else g)
 
     # ----------------------------------------------------------- state
     def state_dict(self):
@@ -82,9 +90,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p in self.state:
-                    state[index[id(p)]] = {
-                        k: (v.clone() if isinstance(v, tt.Tensor) else v) for k, v in self.state[p].items()
-                    }
+                    state[index[id(p)]] = _copy(self.state[p])
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
@@ -106,7 +112,7 @@ class Optimizer:
         for index, p in params:
             saved = state_dict["state"].get(index, state_dict["state"].get(str(index)))
             if saved is not None:
-                self.state[p] = {k: (v.clone() if isinstance(v, tt.Tensor) else v) for k, v in saved.items()}
+                self.state[p] = _copy(saved)
         for saved, group in zip(groups, self.param_groups):
             group.update({k: v for k, v in saved.items() if k != "params"})
 
@@ -118,6 +124,11 @@ class Optimizer:
                 lines.append(f"    {key}: {group[key]}")
         lines.append(")")
         return "\n".join(lines)
+
+
+def _copy(state):
+    """A parameter's state with its Tensors copied, so that the saved and the live state stay apart."""
+    return {k: (v.clone() if isinstance(v, tt.Tensor) else v) for k, v in state.items()}
 
 
 def write(p, value):

@@ -27,12 +27,8 @@ class RMSprop(Optimizer):
     def step(self, closure=None):
         loss = closure() if closure is not None else None
         for group in self.param_groups:
-            lr, alpha, eps, wd, momentum = (group[k] for k in ("lr", "alpha", "eps", "weight_decay", "momentum"))
-            for p, g in self._params_with_grad(group):
-                if group["maximize"]:
-                    g = -g
-                if wd:
-                    g = g + wd * p.data
+            lr, alpha, eps, momentum = (group[k] for k in ("lr", "alpha", "eps", "momentum"))
+            for p, g in self._params_with_grad(group):  # maximize and weight decay applied
                 state = self.state.setdefault(p, {})
                 if not state:
                     state["step"] = 0
@@ -84,11 +80,7 @@ class Adagrad(Optimizer):
     def step(self, closure=None):
         loss = closure() if closure is not None else None
         for group in self.param_groups:
-            for p, g in self._params_with_grad(group):
-                if group["maximize"]:
-                    g = -g
-                if group["weight_decay"]:
-                    g = g + group["weight_decay"] * p.data
+            for p, g in self._params_with_grad(group):  # maximize and weight decay applied
                 state = self.state.get(p) or self._init_state(p, group)  # groups added later
                 state["step"] += 1
                 clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])

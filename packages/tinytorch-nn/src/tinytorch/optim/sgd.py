@@ -32,12 +32,8 @@ class SGD(Optimizer):
     def step(self, closure=None):
         loss = closure() if closure is not None else None
         for group in self.param_groups:
-            lr, momentum, wd = group["lr"], group["momentum"], group["weight_decay"]
-            for p, g in self._params_with_grad(group):
-                if group["maximize"]:
-                    g = -g
-                if wd:
-                    g = g + wd * p.data
+            lr, momentum = group["lr"], group["momentum"]
+            for p, g in self._params_with_grad(group):  # maximize and weight decay applied
                 if momentum:
                     state = self.state.setdefault(p, {})
                     buf = state.get("momentum_buffer")

@@ -91,6 +91,11 @@ def _fmt(value):
     return f"{value:.3g}"
 
 
+def _line(x1, y1, x2, y2, stroke, rest=""):
+    return (f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            f'stroke="{stroke}"{rest}/>')
+
+
 class History:
     """Metrics logged per epoch (or step): ``log`` them, read them back, draw them.
 
@@ -155,12 +160,12 @@ class History:
 
     def __getitem__(self, name):
         """The values of one metric, ``None`` where a row lacks it."""
-        if name not in self.metrics and name != self.x_name:
+        if name not in self._names and name != self.x_name:
             raise KeyError(f"History: no metric {name!r}; logged: {self.metrics}")
         return [row.get(name) for row in self.rows]
 
     def __contains__(self, name):
-        return name in self.metrics
+        return name in self._names
 
     def last(self, name=None):
         """The last value of ``name``, or the last row as a dict."""
@@ -227,7 +232,7 @@ class History:
             raise ValueError("History.to_svg: nothing logged yet")
         for _title, names in panels:
             for name in names:
-                if name not in self.metrics:
+                if name not in self._names:
                     raise KeyError(f"History.to_svg: no metric {name!r}; logged: {self.metrics}")
         pw, ph = panel_size
         columns = min(2, len(panels))
@@ -295,22 +300,17 @@ class History:
         out.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{oy + 18}" text-anchor="middle" '
                    f'font-size="14" font-weight="bold">{escape(title)}</text>')
         # grid, ticks and tick labels
+        thin = ' stroke-width="1"'
         for t in yticks:
             y = py(t)
-            out.append(f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" '
-                       f'stroke="#e5e5e5" stroke-width="1"/>')
-            out.append(f'<line x1="{x0 - 4:.1f}" y1="{y:.1f}" x2="{x0:.1f}" y2="{y:.1f}" '
-                       f'stroke="#333"/>')
-            out.append(f'<text x="{x0 - 7:.1f}" y="{y + 4:.1f}" text-anchor="end" '
-                       f'fill="#333">{_label(t, ystep)}</text>')
+            out += [_line(x0, y, x1, y, "#e5e5e5", thin), _line(x0 - 4, y, x0, y, "#333"),
+                    f'<text x="{x0 - 7:.1f}" y="{y + 4:.1f}" text-anchor="end" '
+                    f'fill="#333">{_label(t, ystep)}</text>']
         for t in xticks:
             x = px(t)
-            out.append(f'<line x1="{x:.1f}" y1="{y0:.1f}" x2="{x:.1f}" y2="{y1:.1f}" '
-                       f'stroke="#f0f0f0" stroke-width="1"/>')
-            out.append(f'<line x1="{x:.1f}" y1="{y1:.1f}" x2="{x:.1f}" y2="{y1 + 4:.1f}" '
-                       f'stroke="#333"/>')
-            out.append(f'<text x="{x:.1f}" y="{y1 + 17:.1f}" text-anchor="middle" '
-                       f'fill="#333">{_label(t, xstep)}</text>')
+            out += [_line(x, y0, x, y1, "#f0f0f0", thin), _line(x, y1, x, y1 + 4, "#333"),
+                    f'<text x="{x:.1f}" y="{y1 + 17:.1f}" text-anchor="middle" '
+                    f'fill="#333">{_label(t, xstep)}</text>']
         # the axes
         out.append(f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
                    f'fill="none" stroke="#333" stroke-width="1"/>')
@@ -321,9 +321,7 @@ class History:
         # the curves
         colours = {}
         for name, _ in series:
-            base, _held_out = _twin(name)
-            if base not in colours:
-                colours[base] = _COLOURS[len(colours) % len(_COLOURS)]
+            colours.setdefault(_twin(name)[0], _COLOURS[len(colours) % len(_COLOURS)])
         legend = []
         for name, points in series:
             base, held_out = _twin(name)
@@ -337,8 +335,7 @@ class History:
                 for x, v in points:
                     out.append(f'<circle cx="{px(x):.1f}" cy="{py(v):.1f}" r="2.5" '
                                f'fill="{colour}"/>')
-            logged = [v for v in self[name] if v is not None]
-            legend.append((name, colour, dash, logged[-1] if logged else None))  # nan shows as nan
+            legend.append((name, colour, dash, self.last(name)))  # nan shows as nan
         # the legend, top right inside the plot (bottom right for rising curves)
         rising = title == "accuracy" or all(
             len(p) > 1 and p[-1][1] > p[0][1] for _, p in series if p)
@@ -351,8 +348,7 @@ class History:
                    f'height="{lh}" fill="white" fill-opacity="0.85" stroke="#bbb"/>')
         for k, (name, colour, dash, last) in enumerate(legend):
             y = ly + 14 + 16 * k
-            out.append(f'<line x1="{lx + 6:.1f}" y1="{y - 4:.1f}" x2="{lx + 28:.1f}" '
-                       f'y2="{y - 4:.1f}" stroke="{colour}" stroke-width="2"{dash}/>')
+            out.append(_line(lx + 6, y - 4, lx + 28, y - 4, colour, f' stroke-width="2"{dash}'))
             label = name if last is None else f"{name} ({_fmt(last)})"
             out.append(f'<text x="{lx + 33:.1f}" y="{y:.1f}" fill="#222">{escape(label)}</text>')
         out.append("</g>")

@@ -177,11 +177,9 @@ class Progress:
             for item in iterable:
                 if self.steps and not self._updated:
                     self._maybe_show()  # the last step reported nothing: show the count
-                self._step_done()
                 self.steps += 1
                 self._updated = False
                 yield item
-            self._step_done()
         finally:
             self._iterating = False
             self.close()
@@ -209,12 +207,9 @@ class Progress:
             if n < 0:
                 raise ValueError(f"Progress.update: n must be >= 0, got {n!r}")
         if not self._iterating:
-            self._step_done()
             self.steps += 1
-            self._step_items = None
         if n is not None:
-            self._counted_n = True
-            self._step_items = (self._step_items or 0) + n
+            self._items = (self._items or 0.0) + n
         weight = 1.0 if n is None else n
         for name, value in metrics.items():
             value = _number(value)
@@ -223,8 +218,6 @@ class Progress:
                 self._sums[name] = (total + value * weight, count + weight)
             elif name not in self._sums:
                 self._sums[name] = (0.0, 0.0)
-        if not self._iterating:
-            self._step_done()
         self._maybe_show()
 
     def write(self, text):
@@ -242,7 +235,6 @@ class Progress:
         if not self._open:
             return
         self._open = False
-        self._step_done()
         if not self._started:
             return
         self.elapsed = self.clock() - self._t0
@@ -270,9 +262,7 @@ class Progress:
     @property
     def items(self):
         """Items counted so far this pass: the sum of ``n``, or the steps when ``n`` was never given."""
-        if self._counted_n:
-            return self._items + (self._step_items or 0)
-        return self.steps
+        return self.steps if self._items is None else self._items
 
     @property
     def rate(self):
@@ -340,9 +330,7 @@ class Progress:
         self.epochs = epochs
         self.steps = 0
         self.elapsed = 0.0
-        self._items = 0.0
-        self._step_items = None
-        self._counted_n = False
+        self._items = None  # the sum of update()'s n, once one is given
         self._sums = {}
         self._iterating = False
         self._updated = False
@@ -359,12 +347,6 @@ class Progress:
             self._open = True
             if restart:
                 self._t0 = self._last_line = self.clock()
-
-    def _step_done(self):
-        """Move the items of the step just reported into the pass's count."""
-        if self._step_items is not None:
-            self._items += self._step_items
-            self._step_items = None
 
     def _elapsed(self):
         if not self._started:

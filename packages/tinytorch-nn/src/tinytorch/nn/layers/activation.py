@@ -12,11 +12,11 @@ PyTorch, but tinyTorch always returns a new tensor.
 import tinytorch.core as tt  # noqa: F401  (the examples in the docstrings use it)
 
 from .. import functional as F
-from ..module import Module
+from ..module import Module, layer_dim
 
 
 class _Elementwise(Module):
-    """Base of the parameter-free elementwise activations (not a layer itself)."""
+    """Base of ReLU and SiLU, whose only option is ``inplace`` (not a layer itself)."""
 
     def __init__(self, inplace=False):
         super().__init__()
@@ -206,12 +206,8 @@ class _AlongDim(Module):
         self.dim = dim
 
     def _check(self, input):
-        ndim = max(input.ndim, 1)
-        if self.dim is not None and not -ndim <= self.dim < ndim:
-            raise ValueError(
-                f"{self!r}: expected an input with a dim {self.dim} (at least "
-                f"{self.dim + 1 if self.dim >= 0 else -self.dim} dimensions), got shape {tuple(input.shape)}"
-            )
+        if self.dim is not None:
+            layer_dim(self, self.dim, input)
 
     def extra_repr(self):
         return f"dim={self.dim}"

@@ -86,8 +86,8 @@ class Embedding(Module):
         return cls(rows, cols, padding_idx, _weight=embeddings, _freeze=freeze)
 
     def forward(self, input):
-        F._check_indices(input, self.num_embeddings, repr(self))
-        return F.embedding(input, self.weight, self.padding_idx)
+        indices = F._check_indices(input, self.num_embeddings, self)
+        return F._lookup(indices, self.weight, self.padding_idx)
 
     def extra_repr(self):
         text = f"{self.num_embeddings}, {self.embedding_dim}"

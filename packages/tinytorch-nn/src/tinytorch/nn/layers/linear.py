@@ -4,15 +4,11 @@
 import math
 
 import tinytorch.core as tt
+from tinytorch.core.strides import infer_shape
 
 from .. import functional as F
 from .. import init
-from ..module import Module, Parameter
-
-
-def shape_error(layer, expected, input):
-    """The ValueError a layer raises for an input of the wrong shape: which layer, what, what it got."""
-    return ValueError(f"{layer!r}: expected {expected}, got shape {tuple(input.shape)}")
+from ..module import Module, Parameter, layer_dim, shape_error
 
 
 class Linear(Module):
@@ -112,13 +108,9 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input):
-        ndim = max(input.ndim, 1)
-        start, end = (d + ndim if d < 0 else d for d in (self.start_dim, self.end_dim))
-        if not (0 <= start < ndim and 0 <= end < ndim) or start > end:
-            raise shape_error(
-                self, f"an input with dims {self.start_dim} .. {self.end_dim} (at least "
-                f"{max(start, end, 0) + 1} dimensions)", input,
-            )
+        start, end = (layer_dim(self, d, input) for d in (self.start_dim, self.end_dim))
+        if start > end:
+            raise shape_error(self, f"start_dim {self.start_dim} not to come after end_dim {self.end_dim}", input)
         return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
@@ -158,19 +150,16 @@ class Unflatten(Module):
 
     def forward(self, input):
         shape = tuple(input.shape)
-        dim = self.dim + len(shape) if self.dim < 0 else self.dim
-        if not 0 <= dim < len(shape):
+        if not shape:
             raise shape_error(self, f"an input with a dim {self.dim}", input)
-        sizes = tuple(self.unflattened_size)
-        known = math.prod(s for s in sizes if s != -1)
-        if -1 in sizes:  # one size to infer: the dim must be a multiple of the others
-            fits = sizes.count(-1) == 1 and known > 0 and shape[dim] % known == 0
-            expected = f"an input whose dim {self.dim} is a multiple of {known} (to split as {sizes})"
-        else:
-            fits = shape[dim] == known
-            expected = f"an input whose dim {self.dim} has size {known} (to split as {sizes})"
-        if not fits:
-            raise shape_error(self, expected, input)
+        dim = layer_dim(self, self.dim, input)
+        try:  # core's rule for one -1
+            sizes = infer_shape(self.unflattened_size, shape[dim], "Unflatten")
+        except ValueError:
+            known = math.prod(s for s in self.unflattened_size if s != -1)
+            size = f"is a multiple of {known}" if -1 in self.unflattened_size else f"has size {known}"
+            split = tuple(self.unflattened_size)
+            raise shape_error(self, f"an input whose dim {self.dim} {size} (to split as {split})", input) from None
         return input.reshape(shape[:dim] + sizes + shape[dim + 1:])
 
     def extra_repr(self):

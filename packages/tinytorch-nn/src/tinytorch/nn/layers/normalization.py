@@ -5,7 +5,7 @@ import tinytorch.core as tt
 
 from .. import functional as F
 from .. import init
-from ..module import Module, Parameter
+from ..module import Module, Parameter, shape_error
 
 
 class BatchNorm1d(Module):
@@ -86,7 +86,7 @@ class BatchNorm1d(Module):
     def forward(self, input):
         if input.ndim not in (2, 3) or input.shape[1] != self.num_features:
             c = self.num_features
-            raise ValueError(f"{self!r}: expected an input of shape (N, {c}) or (N, {c}, L), got shape {tuple(input.shape)}")
+            raise shape_error(self, f"an input of shape (N, {c}) or (N, {c}, L)", input)
         if self.training and input.numel() // self.num_features <= 1:
             raise ValueError(
                 f"{self!r}: expected more than 1 value per channel when training, got input "
@@ -172,7 +172,7 @@ class LayerNorm(Module):
         k = len(self.normalized_shape)
         if input.ndim < k or tuple(input.shape[input.ndim - k:]) != self.normalized_shape:
             trailing = ", ".join(map(str, self.normalized_shape))
-            raise ValueError(f"{self!r}: expected an input of shape (*, {trailing}), got shape {tuple(input.shape)}")
+            raise shape_error(self, f"an input of shape (*, {trailing})", input)
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):

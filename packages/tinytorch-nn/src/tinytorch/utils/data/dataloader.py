@@ -7,7 +7,6 @@ in the calling process (tinyTorch has no worker processes).
 """
 
 import collections.abc
-from itertools import islice
 from operator import index as _index
 
 from tinytorch.autograd import Variable
@@ -16,15 +15,11 @@ from tinytorch.core import stack, tensor
 from tinytorch.core.tensor import Tensor
 
 from .dataset import IterableDataset, batch_fetcher
-from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from .sampler import BatchSampler, RandomSampler, SequentialSampler, batches, count_batches
 
 __all__ = ["DataLoader", "default_collate", "default_convert"]
 
-_FLOAT64, _INT64, _BOOL = _dtypes.float64, _dtypes.int64, _dtypes.bool
-
-_COLLATE_ERROR = (
-    "default_collate: batch must contain tensors, numbers, strings, dicts or lists; found {}"
-)
+_FLOAT64, _BOOL = _dtypes.float64, _dtypes.bool
 
 
 def _stack_samples(tensors):
@@ -94,12 +89,10 @@ def default_collate(batch):
     """
     elem = batch[0]
     elem_type = type(elem)
-    if elem_type is Tensor:  # the common case first
+    if isinstance(elem, Tensor):
         return _stack_samples(batch)
     if isinstance(elem, Variable):
         return _stack_samples([v.data if isinstance(v, Variable) else v for v in batch])
-    if isinstance(elem, Tensor):
-        return _stack_samples(batch)
     if isinstance(elem, bool):
         return tensor(batch, dtype=_BOOL)
     if isinstance(elem, float):
@@ -139,7 +132,10 @@ def default_collate(batch):
         except TypeError:
             # the sequence type may not support `__init__(iterable)` (e.g., `range`)
             return collated
-    raise TypeError(_COLLATE_ERROR.format(elem_type))
+    raise TypeError(
+        "default_collate: batch must contain tensors, numbers, strings, dicts or lists; "
+        f"found {elem_type}"
+    )
 
 
 def default_convert(data):
@@ -377,35 +373,21 @@ class DataLoader:
             return
         getitems = getattr(dataset, "__getitems__", None)
         for indices in self.batch_sampler:
-            if getitems is not None:
-                yield collate(getitems(indices))
-            else:
-                yield collate([dataset[i] for i in indices])
+            yield collate(getitems(indices) if getitems else [dataset[i] for i in indices])
 
     def _iter_stream(self):
-        collate, size = self.collate_fn, self.batch_size
-        it = iter(self.dataset)
-        if size is None:
-            for sample in it:
-                yield collate(sample)
-            return
-        while True:
-            batch = list(islice(it, size))
-            if len(batch) < size:
-                if batch and not self.drop_last:
-                    yield collate(batch)
-                return
-            yield collate(batch)
+        items = self.dataset
+        if self.batch_size is not None:  # else each sample is collated on its own
+            items = batches(items, self.batch_size, self.drop_last)
+        yield from map(self.collate_fn, items)
 
     def __len__(self):
         if self._iterable:
             # the stream's own length, in batches; TypeError if it has none
             length = len(self.dataset)
-            if self.batch_size is not None:
-                if self.drop_last:
-                    return length // self.batch_size
-                return -(-length // self.batch_size)
-            return length
+            if self.batch_size is None:
+                return length
+            return count_batches(length, self.batch_size, self.drop_last)
         return len(self._index_sampler)
 
     def __repr__(self):

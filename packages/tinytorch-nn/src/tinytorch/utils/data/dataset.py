@@ -282,17 +282,27 @@ class Subset(Dataset):
                 f"Subset: index {idx} is out of range for a subset of {len(self.indices)} samples"
             ) from None
 
+    def _indices_of(self, idx):
+        """The dataset's indices for the list ``idx`` of subset indices."""
+        try:
+            return [self.indices[i] for i in idx]
+        except IndexError:
+            for i in idx:
+                self._index(i)  # raises for the first one out of range
+            raise
+
     def __getitem__(self, idx):
         if isinstance(idx, list):
-            return self.dataset[[self._index(i) for i in idx]]
+            return self.dataset[self._indices_of(idx)]
         return self.dataset[self._index(idx)]
 
     def __getitems__(self, indices):
         # the DataLoader calls this (when defined) with the indices of a batch
+        indices = self._indices_of(indices)
         getitems = getattr(self.dataset, "__getitems__", None)
         if getitems is not None:
-            return getitems([self._index(i) for i in indices])
-        return [self.dataset[self._index(i)] for i in indices]
+            return getitems(indices)
+        return [self.dataset[i] for i in indices]
 
     def __len__(self):
         return len(self.indices)
@@ -320,19 +330,7 @@ def batch_fetcher(dataset):
         inner = batch_fetcher(dataset.dataset)
         if inner is None:
             return None
-        index = dataset.indices
-
-        def fetch(indices):
-            try:
-                mapped = [index[i] for i in indices]
-            except IndexError:
-                bad = next(i for i in indices if not -len(index) <= i < len(index))
-                raise IndexError(
-                    f"Subset: index {bad} is out of range for a subset of {len(index)} samples"
-                ) from None
-            return inner(mapped)
-
-        return fetch
+        return lambda indices: inner(dataset._indices_of(indices))
     return None
 
 

@@ -17,6 +17,23 @@ __all__ = [
 ]
 
 
+def batches(iterable, size, drop_last):
+    """Lists of ``size`` consecutive items of ``iterable``, the last one shorter unless ``drop_last``."""
+    it = iter(iterable)
+    while True:
+        batch = list(islice(it, size))  # one C-level call per batch
+        if len(batch) < size:
+            if batch and not drop_last:
+                yield batch
+            return
+        yield batch
+
+
+def count_batches(n, size, drop_last):
+    """How many lists :func:`batches` makes of ``n`` items."""
+    return n // size if drop_last else -(-n // size)
+
+
 def _fresh_generator():
     """A generator seeded from the default one: each epoch differs, ``manual_seed`` repeats them."""
     return Generator(default_generator.randrange(0, 2**63))
@@ -207,18 +224,8 @@ class BatchSampler(Sampler):
         self.drop_last = drop_last
 
     def __iter__(self):
-        size = self.batch_size
-        it = iter(self.sampler)
-        while True:
-            batch = list(islice(it, size))  # one C-level call per batch
-            if len(batch) < size:
-                if batch and not self.drop_last:
-                    yield batch
-                return
-            yield batch
+        return batches(self.sampler, self.batch_size, self.drop_last)
 
     def __len__(self):
         # Can only be called if self.sampler has __len__ implemented
-        if self.drop_last:
-            return len(self.sampler) // self.batch_size
-        return (len(self.sampler) + self.batch_size - 1) // self.batch_size
+        return count_batches(len(self.sampler), self.batch_size, self.drop_last)
