@@ -585,3 +585,31 @@ def test_backward_accepts_one_variable_as_well_as_a_list():
     a = Variable(tt.tensor([1.0, 2.0]), requires_grad=True)
     backward((a * a).sum())
     assert a.grad.tolist() == [2.0, 4.0]
+
+
+def test_leaves_never_share_gradient_storage():
+    # add passes its gradient on unchanged: a and b (and the caller's gradient) must still
+    # get .grad storage of their own, or in-place work on one would change the others
+    a = Variable(tt.tensor([1.0, 2.0]), requires_grad=True)
+    b = Variable(tt.tensor([3.0, 4.0]), requires_grad=True)
+    g = Variable(tt.tensor([5.0, 6.0]))
+    (a + b).backward(g)
+    assert a.grad.tolist() == b.grad.tolist() == [5.0, 6.0]
+    assert a.grad.data.storage is not b.grad.data.storage
+    assert a.grad.data.storage is not g.data.storage and b.grad.data.storage is not g.data.storage
+    a.grad.zero_()
+    assert b.grad.tolist() == [5.0, 6.0] and g.tolist() == [5.0, 6.0]
+
+
+def test_changing_an_output_its_rule_reads_raises_but_others_may_change():
+    w = Variable(tt.tensor([1.0, 2.0]), requires_grad=True)
+    y = w.exp()  # exp's gradient is grad * out: out must not change
+    with no_grad():
+        y += 1
+    with pytest.raises(RuntimeError, match="output of 'exp'"):
+        y.sum().backward()
+    h = w * 3  # mul's gradient does not read its output: changing it is fine (as PyTorch)
+    with no_grad():
+        h += 1
+    h.sum().backward()
+    assert w.grad.tolist() == [3.0, 3.0]

@@ -537,3 +537,7 @@ def test_isclose_allclose_and_equal():
     assert tt.allclose(a, b) is False
     assert tt.equal(tt.tensor([1, 2]), tt.tensor([1, 2])) is True
     assert tt.equal(tt.tensor([1, 2]), tt.tensor([[1, 2]])) is False  # shapes differ
+
+
+def test_isclose_of_bool_tensors():
+    assert tt.isclose(tt.tensor([True, False]), tt.tensor([True, True])).tolist() == [True, False]

@@ -679,3 +679,20 @@ def test_zero_grad_set_to_none_false_zeroes_the_same_gradient_in_place():
     opt.zero_grad(set_to_none=False)
     assert a.grad is held  # as PyTorch: whoever holds the gradient sees the zeros
     assert flat(held.data if isinstance(held, Variable) else held) == [0.0, 0.0]
+
+
+def test_a_step_between_forward_and_backward_is_refused():
+    # the step changes w in place; backward through the old graph would use the new w
+    w = var([1.0, 2.0])
+    x = tt.tensor([3.0, 4.0])
+    loss = (w * w * x).sum()
+    w.grad = grad([1.0, 1.0])
+    SGD([w], lr=0.1).step()
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+
+
+def test_a_parameter_listed_twice_in_a_group_warns():
+    p = var([1.0])
+    with pytest.warns(UserWarning, match="more than once"):
+        SGD([p, p], lr=0.1)

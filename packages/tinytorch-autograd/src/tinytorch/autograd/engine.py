@@ -172,9 +172,16 @@ def backward(roots, gradients=None, retain_graph=False, create_graph=False):
         if gradients is not None and not isinstance(gradients, (list, tuple)):
             gradients = [gradients]
     results = run_backward(roots, gradients, retain_graph or create_graph, create_graph)
+    # a rule may pass a gradient on unchanged (add does), so two leaves, or a leaf and the
+    # caller's `gradient`, could end up sharing one storage: in-place work on one .grad
+    # (clipping, zero_grad) would then change the other. Each leaf gets storage of its own.
+    taken = {id(g.data.storage) for g in gradients or () if isinstance(g, Variable)}
     for leaf, grad in results.values():
         if not create_graph:
             grad = grad.detach()
+            if id(grad.data.storage) in taken:
+                grad = Variable(grad.data.clone())
+            taken.add(id(grad.data.storage))
         leaf.grad = grad if leaf.grad is None else leaf.grad + grad
 
 

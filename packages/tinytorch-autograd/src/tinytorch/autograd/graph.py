@@ -8,6 +8,8 @@ graph is dropped, reference counting frees the whole graph at once.
 
 import weakref
 
+from .gradients import READS_OUTPUT
+
 
 def backward_name(op):
     """``"log_softmax"`` -> ``"LogSoftmaxBackward"``, as PyTorch names its nodes."""
@@ -22,7 +24,7 @@ class Node:
     gradient is needed) and ``rule(grad, out, *args)`` its gradient.
     """
 
-    __slots__ = ("op", "args", "versions", "edges", "out_ref", "extra", "trace", "__weakref__")
+    __slots__ = ("op", "args", "versions", "edges", "out_ref", "out_version", "extra", "trace", "__weakref__")
 
     def __init__(self, op, args, edges, trace=None):
         self.op = op
@@ -32,6 +34,7 @@ class Node:
         self.versions = [None if type(t) is list else t._version for _rule, t in edges]
         self.edges = edges
         self.out_ref = None
+        self.out_version = 0
         self.extra = None  # a second output that needs no gradient (the indices of max)
         self.trace = trace  # where the op was called, in anomaly mode
 
@@ -67,6 +70,12 @@ class Node:
                     "of y += 1, or clone() before changing it"
                 )
         out = self.out_ref() if self.out_ref is not None else None
+        if self.op in READS_OUTPUT and out is not None and out._version != self.out_version:
+            raise RuntimeError(
+                f"{self.name()}: the output of '{self.op}' (shape {out.shape}) was changed in "
+                f"place after it was computed (version {out._version}, expected "
+                f"{self.out_version}), so its gradient cannot be computed; change a clone()"
+            )
         if self.extra is not None:
             out = (out, self.extra)
         pairs = []
@@ -92,6 +101,7 @@ class Node:
 
     def set_output(self, variable):
         self.out_ref = weakref.ref(variable)
+        self.out_version = variable._version
 
 
 class _Stub:

@@ -32,5 +32,4 @@ class LazyTable(dict):
         raise LookupError(f"no {self.kind} is registered for {name!r}; {self.hint}")
 
 
-KernelTable = LazyTable
 kernels = LazyTable()

@@ -48,7 +48,7 @@ def where(condition, x, y):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
     """Elementwise ``|input - other| <= atol + rtol * |other|``, as a bool tensor (as PyTorch)."""
-    a, b = _as_tensor(input), _as_tensor(other)
+    a, b = _as_tensor(input).float(), _as_tensor(other).float()  # bools have no subtraction
     close = (a - b).abs() <= atol + rtol * b.abs()
     same = a == b  # equal infinities count as close
     result = close | same

@@ -3,12 +3,15 @@
 This is the one page a plugin author reads. A plugin is any module or object
 with functions named like the hooks below, marked with
 ``tinytorch.core.plugins.hookimpl``. Each hook receives a *registry* and
-registers things into it; the hooks return nothing. Every hook is called for
-every plugin (none stops at the first result), in precedence order: plugins
-registered later first, ``tryfirst`` ones before all, core's own reference
-plugin (``trylast``) at the end. When two plugins register the same name, the
-first one called wins and the others are kept as "shadowed", so that
-``explain(name)`` and ``tinytorch ops`` can say who serves what.
+registers things into it; the hooks return nothing. Every plugin's
+implementation is called (none stops at the first result). When two plugins
+register the same name, the first in precedence order wins: ``tryfirst``
+plugins, then plugins registered by hand (``manager.register``, the most
+recently registered first), then installed ones (entry points), then
+``trylast`` ones, and core's own reference plugin always last. The others are
+kept as "shadowed", so that ``explain(name)`` and ``tinytorch ops`` can say
+who serves what; two ordinary plugins (neither ``tryfirst`` nor ``trylast``)
+registering one name raise an ``AmbiguousKernelWarning``.
 
 A plugin installed with pip is found through the entry-point group
 ``tinytorch``::
@@ -31,8 +34,9 @@ hookspec = pluggy.HookspecMarker("tinytorch")
 def tinytorch_register_ops(registry):
     """Register forward kernels: ``registry.kernel(name, fn)``.
 
-    Called once each time the kernel table is rebuilt (after any plugin is
-    registered or unregistered). ``name`` must be an op of
+    Called once when the plugin is registered (so that a bad registration
+    fails there), then each time the kernel table is rebuilt (after any plugin
+    is registered or unregistered). ``name`` must be an op of
     ``tinytorch.core.plugins.OPS`` (an unknown name fails with a "did you
     mean" hint); ``fn`` is called positionally with the op's parameters
     (``OPS[name].params``) and returns a new Tensor. Example::
@@ -52,14 +56,18 @@ def tinytorch_register_ops(registry):
 def tinytorch_register_gradients(registry):
     """Register gradient rules: ``registry.gradient(name, a=rule_a, b=rule_b)`` (tinytorch-autograd).
 
-    One rule per differentiable input of the op, each called as
-    ``rule(grad, out, *args)`` and returning that input's gradient. A gradient
+    One rule per differentiable input of the op (its parameters named ``a``,
+    ``b``, ``value`` or ``tensors``), given by keyword; an op with one such
+    input (``exp``, ``sum``...) also takes its rule positionally,
+    ``registry.gradient("exp", rule)``. Each rule is called as
+    ``rule(grad, out, *args)`` and returns that input's gradient. A gradient
     rule is registered apart from the forward kernel, so a learner's own kernel
     keeps the reference gradient until the learner registers a rule too.
     Example::
 
         @hookimpl
         def tinytorch_register_gradients(registry):
+            registry.gradient("tanh", lambda grad, out, a: grad * (1 - out * out))
             registry.gradient("mul", a=lambda grad, out, a, b: grad * b,
                                      b=lambda grad, out, a, b: grad * a)
     """
@@ -76,7 +84,11 @@ def tinytorch_register_layers(registry):
 
 @hookspec
 def tinytorch_register_datasets(registry):
-    """Register datasets: ``registry.dataset(name, factory)`` (tinytorch-vision, -text)."""
+    """Register datasets: ``registry.dataset(name, factory)`` (tinytorch-vision, -text).
+
+    Planned: no installed distribution connects a registry to this hook yet,
+    so an implementation of it is not called.
+    """
 
 
 @hookspec

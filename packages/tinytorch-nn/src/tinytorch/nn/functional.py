@@ -405,7 +405,7 @@ def _pad_by_index(x, dim, left, right, mode):
         index = list(range(left, 0, -1)) + middle + list(range(size - 2, size - 2 - right, -1))
     else:  # circular
         index = list(range(size - left, size)) + middle + list(range(right))
-    # one advanced index on `dim`: a gather, whose gradient (index_add) sums repeated picks
+    # one advanced index on `dim`: a gather, whose gradient (add_at) sums repeated picks
     return x[(slice(None),) * dim + (tt.tensor(index, dtype=tt.int64),)]
 
 

@@ -6,6 +6,8 @@ and options (``lr``, ...), as in PyTorch; ``state[p]`` keeps what an
 algorithm carries from step to step (momentum buffers, running averages).
 """
 
+import warnings
+
 import tinytorch.core as tt
 from tinytorch.autograd import Variable
 
@@ -40,6 +42,13 @@ class Optimizer:
         for p in params:
             if not isinstance(p, Variable) or not p.is_leaf:
                 raise TypeError(f"{type(self).__name__}: can only optimize leaf Variables (Parameters), got {type(p).__name__}")
+        if len({id(p) for p in params}) != len(params):
+            warnings.warn(
+                f"{type(self).__name__}: a parameter group lists a parameter more than once; "
+                "it will be updated once per listing",
+                UserWarning,
+                stacklevel=3,
+            )
         known = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in known for p in params):
             raise ValueError(f"{type(self).__name__}: some parameters appear in more than one parameter group")
@@ -132,5 +141,11 @@ def _copy(state):
 
 
 def write(p, value):
-    """Store ``value`` (a Tensor) as the new value of parameter ``p``, in place."""
+    """Store ``value`` (a Tensor) as the new value of parameter ``p``, in place.
+
+    The parameter's version goes up, as for any in-place change: a graph recorded
+    before the step can then not be backpropagated with the new values (PyTorch
+    raises there too).
+    """
     p.data.copy_(value)
+    p._version += 1

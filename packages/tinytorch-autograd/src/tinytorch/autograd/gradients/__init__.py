@@ -11,3 +11,9 @@ from . import elementwise, indexing, joining, linalg, reduction, shape
 REFERENCE_RULES = {}
 for _family in (elementwise, reduction, linalg, shape, indexing, joining):
     REFERENCE_RULES.update(_family.RULES)
+
+# The ops whose reference rules read their own output (``grad * out`` for exp, ...),
+# as PyTorch saves it: changing that output in place before backward is refused.
+READS_OUTPUT = frozenset(
+    {"exp", "sqrt", "tanh", "sigmoid", "softmax", "log_softmax", "pow", "prod", "max", "min", "std"}
+)
