@@ -15,6 +15,7 @@ reach tinyTorch through ``tolist()``, the view is then taken in both.
 """
 
 import math
+import operator
 import os
 import zlib
 from typing import NamedTuple
@@ -260,3 +261,21 @@ def assert_same_layout(ours, theirs, ours_base=None, theirs_base=None):
             t_off = theirs.storage_offset() - theirs_base.storage_offset()
             o_off = ours.storage_offset() - ours_base.storage_offset()
             assert o_off == t_off, f"storage offset {o_off} != torch's {t_off}"
+
+
+# op name -> (the expression, the domain of a, the domain of b)
+BINARY = {
+    "add": (operator.add, "normal", "normal"),
+    "sub": (operator.sub, "normal", "normal"),
+    "mul": (operator.mul, "normal", "normal"),
+    "div": (operator.truediv, "normal", "normal"),
+    "pow": (operator.pow, "pos", "normal"),
+    "maximum": (lambda a, b: a.maximum(b), "small", "small"),
+    "minimum": (lambda a, b: a.minimum(b), "small", "small"),
+    "eq": (operator.eq, "small", "small"),
+    "ne": (operator.ne, "small", "small"),
+    "lt": (operator.lt, "small", "small"),
+    "le": (operator.le, "small", "small"),
+    "gt": (operator.gt, "small", "small"),
+    "ge": (operator.ge, "small", "small"),
+}

@@ -12,26 +12,10 @@ torch = pytest.importorskip("torch")
 
 import tinytorch.core as tt  # noqa: E402
 
-from _parity import DTYPE_NAMES, check, make, torch_raises, values  # noqa: E402
+from _parity import BINARY, DTYPE_NAMES, check, make, torch_raises, values  # noqa: E402
 
 # --------------------------------------------------------------------------- binary ops
 
-# op name -> (the expression, the domain of a, the domain of b)
-BINARY = {
-    "add": (operator.add, "normal", "normal"),
-    "sub": (operator.sub, "normal", "normal"),
-    "mul": (operator.mul, "normal", "normal"),
-    "div": (operator.truediv, "normal", "normal"),
-    "pow": (operator.pow, "pos", "normal"),
-    "maximum": (lambda a, b: a.maximum(b), "small", "small"),
-    "minimum": (lambda a, b: a.minimum(b), "small", "small"),
-    "eq": (operator.eq, "small", "small"),
-    "ne": (operator.ne, "small", "small"),
-    "lt": (operator.lt, "small", "small"),
-    "le": (operator.le, "small", "small"),
-    "gt": (operator.gt, "small", "small"),
-    "ge": (operator.ge, "small", "small"),
-}
 
 BROADCAST_PAIRS = [
     ("3x4", "3x4"),
